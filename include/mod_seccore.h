@@ -1,0 +1,48 @@
+/* mod_seccore's API for the other secmods modules.
+ *
+ * Modules reach seccore through APR optional functions (the mod_ssl /
+ * mod_session idiom), so each module still loads, and degrades as documented,
+ * when seccore is absent. Fetch them in post_config or the first time they
+ * are needed:
+ *
+ *     static APR_OPTIONAL_FN_TYPE(seccore_store) *get_store;
+ *     get_store = APR_RETRIEVE_OPTIONAL_FN(seccore_store);
+ */
+#ifndef MOD_SECCORE_H
+#define MOD_SECCORE_H
+
+#include <httpd.h>
+#include <apr_optional.h>
+#include <jansson.h>
+#include "sec_store.h"
+#include "sec_keyring.h"
+
+/* The store configured for this server (never NULL once a child runs). */
+APR_DECLARE_OPTIONAL_FN(sec_store_t *, seccore_store, (server_rec *s));
+
+/* The keyring from SecKeyFile, or NULL when none is configured. */
+APR_DECLARE_OPTIONAL_FN(const sec_keyring_t *, seccore_keyring, (server_rec *s));
+
+/* This request's id (the same for every call, and for subrequests and
+ * internal redirects of the same request). */
+APR_DECLARE_OPTIONAL_FN(const char *, seccore_request_id, (request_rec *r));
+
+/* Write an audit event for r (time, request id, client ip, user, method and
+ * path are filled in). extra is borrowed; fields whose names look like secrets
+ * are dropped. A no-op when SecEventLog is not configured. */
+APR_DECLARE_OPTIONAL_FN(void, seccore_event, (request_rec *r, const char *mod_name,
+                        const char *event, const char *outcome, const char *reason,
+                        json_t *extra));
+
+/* Prepare the suite's error envelope for r and return status, to be returned
+ * from the calling hook: body as JSON or HTML by the client's Accept, with
+ * the request id. extra (borrowed) adds fields such as retryAfter. */
+APR_DECLARE_OPTIONAL_FN(int, seccore_error, (request_rec *r, int status, const char *code,
+                        const char *message, json_t *extra));
+
+/* Add to a counter family of the metrics page, e.g.
+ *   ("secmods_denials_total", "module=\"secratelimit\",reason=\"rate\"", 1). */
+APR_DECLARE_OPTIONAL_FN(void, seccore_metric_add, (const char *family, const char *labels,
+                        apr_uint64_t delta));
+
+#endif
