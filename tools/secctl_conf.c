@@ -1,0 +1,261 @@
+/* A small reader for the handful of httpd directives secctl needs. It is not
+ * an httpd config parser: it follows Include and Define, ignores every
+ * section but <VirtualHost> (whose settings are skipped), and does not
+ * evaluate <IfModule>/<IfDefine>: their contents are read as if true. */
+#include <stdlib.h>
+#include <string.h>
+#include <glob.h>
+#include <apr_strings.h>
+#include <apr_file_io.h>
+#include <apr_lib.h>
+#include <apr_hash.h>
+#include "secctl_conf.h"
+
+#define MAX_DEPTH 16
+
+typedef struct {
+    secctl_conf_t *c;
+    apr_hash_t *defines;
+    int vhost_depth;
+} scan_t;
+
+secctl_conf_t *secctl_conf_make(apr_pool_t *p)
+{
+    secctl_conf_t *c = apr_pcalloc(p, sizeof(*c));
+    c->store_args = apr_array_make(p, 4, sizeof(char *));
+    return c;
+}
+
+static const char *expand(apr_pool_t *p, scan_t *sc, const char *in)
+{
+    const char *s = in;
+    char *out = apr_pstrdup(p, "");
+
+    while (*s) {
+        const char *d = strstr(s, "${"), *e;
+        if (!d || !(e = strchr(d, '}'))) {
+            return apr_pstrcat(p, out, s, NULL);
+        }
+        {
+            char *name = apr_pstrmemdup(p, d + 2, (apr_size_t)(e - d - 2));
+            const char *v = apr_hash_get(sc->defines, name, APR_HASH_KEY_STRING);
+            if (!v) {
+                v = getenv(name);
+            }
+            out = apr_pstrcat(p, out, apr_pstrmemdup(p, s, (apr_size_t)(d - s)), v ? v : "",
+                              NULL);
+        }
+        s = e + 1;
+    }
+    return out;
+}
+
+static const char *root_relative(apr_pool_t *p, scan_t *sc, const char *path)
+{
+    if (*path == '/') {
+        return path;
+    }
+    return apr_pstrcat(p, sc->c->server_root ? sc->c->server_root : "/etc/apache2", "/",
+                       path, NULL);
+}
+
+/* Splits a directive line into words, honouring double quotes. */
+static apr_array_header_t *words(apr_pool_t *p, const char *line)
+{
+    apr_array_header_t *w = apr_array_make(p, 8, sizeof(char *));
+    const char *s = line;
+
+    while (*s) {
+        const char *start;
+        while (*s && apr_isspace(*s)) s++;
+        if (!*s) break;
+        if (*s == '"') {
+            start = ++s;
+            while (*s && *s != '"') s++;
+            APR_ARRAY_PUSH(w, char *) = apr_pstrmemdup(p, start, (apr_size_t)(s - start));
+            if (*s) s++;
+        }
+        else {
+            start = s;
+            while (*s && !apr_isspace(*s)) s++;
+            APR_ARRAY_PUSH(w, char *) = apr_pstrmemdup(p, start, (apr_size_t)(s - start));
+        }
+    }
+    return w;
+}
+
+static apr_status_t scan_file(apr_pool_t *p, scan_t *sc, const char *path, int depth,
+                              const char **err);
+
+static apr_status_t include(apr_pool_t *p, scan_t *sc, const char *pattern, int optional,
+                            int depth, const char **err)
+{
+    glob_t g;
+    size_t i;
+    int rc = glob(root_relative(p, sc, pattern), 0, NULL, &g);
+    apr_status_t rv = APR_SUCCESS;
+
+    if (rc == GLOB_NOMATCH) {
+        if (!optional && !strpbrk(pattern, "*?[")) {
+            *err = apr_psprintf(p, "Include %s: no such file", pattern);
+            return APR_ENOENT;
+        }
+        return APR_SUCCESS;
+    }
+    if (rc != 0) {
+        *err = apr_psprintf(p, "Include %s: cannot expand", pattern);
+        return APR_EGENERAL;
+    }
+    for (i = 0; i < g.gl_pathc && rv == APR_SUCCESS; i++) {
+        apr_finfo_t fi;
+        if (apr_stat(&fi, g.gl_pathv[i], APR_FINFO_TYPE, p) == APR_SUCCESS &&
+            fi.filetype == APR_DIR) {
+            rv = include(p, sc, apr_pstrcat(p, g.gl_pathv[i], "/*", NULL), 1, depth, err);
+        }
+        else {
+            rv = scan_file(p, sc, apr_pstrdup(p, g.gl_pathv[i]), depth + 1, err);
+        }
+    }
+    globfree(&g);
+    return rv;
+}
+
+static apr_status_t directive(apr_pool_t *p, scan_t *sc, apr_array_header_t *w, int depth,
+                              const char **err)
+{
+    const char *name = APR_ARRAY_IDX(w, 0, char *);
+    secctl_conf_t *c = sc->c;
+    int i;
+
+    if (!strncasecmp(name, "<VirtualHost", 12)) {
+        sc->vhost_depth++;
+        return APR_SUCCESS;
+    }
+    if (!strcasecmp(name, "</VirtualHost>")) {
+        sc->vhost_depth--;
+        return APR_SUCCESS;
+    }
+    if (sc->vhost_depth > 0) {
+        return APR_SUCCESS;
+    }
+    for (i = 1; i < w->nelts; i++) {
+        APR_ARRAY_IDX(w, i, char *) = (char *)expand(p, sc, APR_ARRAY_IDX(w, i, char *));
+    }
+    if (!strcasecmp(name, "Define") && w->nelts >= 2) {
+        apr_hash_set(sc->defines, APR_ARRAY_IDX(w, 1, char *), APR_HASH_KEY_STRING,
+                     w->nelts >= 3 ? APR_ARRAY_IDX(w, 2, char *) : "");
+    }
+    else if (!strcasecmp(name, "ServerRoot") && w->nelts == 2) {
+        c->server_root = APR_ARRAY_IDX(w, 1, char *);
+    }
+    else if (!strcasecmp(name, "DefaultRuntimeDir") && w->nelts == 2) {
+        c->runtime_dir = root_relative(p, sc, APR_ARRAY_IDX(w, 1, char *));
+    }
+    else if (!strcasecmp(name, "SecKeyFile") && w->nelts == 2) {
+        c->keyfile = root_relative(p, sc, APR_ARRAY_IDX(w, 1, char *));
+    }
+    else if (!strcasecmp(name, "SecStore") && w->nelts >= 2) {
+        c->store_kind = apr_pstrdup(p, APR_ARRAY_IDX(w, 1, char *));
+        apr_array_clear(c->store_args);
+        for (i = 2; i < w->nelts; i++) {
+            const char *a = APR_ARRAY_IDX(w, i, char *);
+            if (!strncasecmp(a, "file=", 5)) {
+                c->shm_file = root_relative(p, sc, a + 5);
+            }
+            APR_ARRAY_PUSH(c->store_args, const char *) = a;
+        }
+    }
+    else if ((!strcasecmp(name, "Include") || !strcasecmp(name, "IncludeOptional")) &&
+             w->nelts == 2) {
+        return include(p, sc, APR_ARRAY_IDX(w, 1, char *), !strcasecmp(name, "IncludeOptional"),
+                       depth, err);
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t scan_file(apr_pool_t *p, scan_t *sc, const char *path, int depth,
+                              const char **err)
+{
+    char *text, *line, *next;
+    apr_size_t len;
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+
+    if (depth > MAX_DEPTH) {
+        *err = apr_psprintf(p, "%s: Include nested too deeply", path);
+        return APR_EINVAL;
+    }
+    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, p)) != APR_SUCCESS) {
+        *err = apr_psprintf(p, "cannot open %s", path);
+        return rv;
+    }
+    apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+    len = (apr_size_t)fi.size;
+    text = apr_palloc(p, len + 1);
+    rv = apr_file_read_full(f, text, len, &len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        *err = apr_psprintf(p, "cannot read %s", path);
+        return rv;
+    }
+    text[len] = '\0';
+    for (line = text; line; line = next) {
+        char *nl = strchr(line, '\n'), *t;
+        apr_array_header_t *w;
+        /* join continuation lines */
+        while (nl && nl > line && nl[-1] == '\\') {
+            nl[-1] = ' ';
+            *nl = ' ';
+            nl = strchr(nl, '\n');
+        }
+        if (nl) {
+            *nl = '\0';
+        }
+        next = nl ? nl + 1 : NULL;
+        t = line;
+        while (apr_isspace(*t)) t++;
+        if (!*t || *t == '#') {
+            continue;
+        }
+        w = words(p, t);
+        if (w->nelts && (rv = directive(p, sc, w, depth, err)) != APR_SUCCESS) {
+            return rv;
+        }
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t secctl_conf_read(apr_pool_t *p, const char *path, secctl_conf_t *c,
+                              const char **err)
+{
+    scan_t sc;
+
+    sc.c = c;
+    sc.defines = apr_hash_make(p);
+    sc.vhost_depth = 0;
+    if (!c->server_root) {
+        /* httpd's default for a config given with -f: its directory is a
+         * good guess; ServerRoot in the file overrides. */
+        char *dir = apr_pstrdup(p, path), *slash = strrchr(dir, '/');
+        if (slash) {
+            *slash = '\0';
+            c->server_root = *dir ? dir : "/";
+        }
+    }
+    return scan_file(p, &sc, path, 0, err);
+}
+
+void secctl_conf_finish(apr_pool_t *p, secctl_conf_t *c)
+{
+    if (!c->store_kind) {
+        c->store_kind = "shm";
+    }
+    if (!c->runtime_dir) {
+        c->runtime_dir = apr_pstrcat(p, c->server_root ? c->server_root : "/etc/apache2",
+                                     "/logs", NULL);
+    }
+    if (!c->shm_file) {
+        c->shm_file = apr_pstrcat(p, c->runtime_dir, "/secmods-store.shm", NULL);
+    }
+}
