@@ -91,6 +91,15 @@ static int status_handler(request_rec *r)
     json_object_set_new(doc, "version", json_string(SECMODS_VERSION));
     json_object_set_new(doc, "mpm", json_string(ap_show_mpm()));
     json_object_set_new(doc, "store", sj);
+    /* Key ids are not secrets; they let an operator confirm a rotation took
+     * effect after the graceful restart. */
+    {
+        const sec_keyring_t *kr = seccore_srv(r->server)->keyring;
+        json_object_set_new(doc, "keyring", kr ? json_pack("{s:b, s:s, s:i}", "configured", 1,
+                                                           "current", kr->current->id,
+                                                           "keys", kr->keys->nelts)
+                                               : json_pack("{s:b}", "configured", 0));
+    }
     /* The embedded segment also holds the metrics: show its fill even when
      * this server's store is memcached. */
     if (store && store->kind != SEC_STORE_KIND_SHM && seccore_shm()) {

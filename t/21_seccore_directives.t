@@ -1,0 +1,49 @@
+# Our directive names collide with no other module's: mod_security2 (which
+# owns many Sec* names) loads beside the suite, and httpd -L lists every
+# directive once.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test qw(plan ok);
+use Apache::TestUtil qw(t_cmp);
+use File::Temp ();
+use SecTest qw(:all);
+
+plan tests => 5;
+
+my $moddir = SecTest::httpd_moddir();
+my $sec2 = "$moddir/mod_security2.so";
+ok -f $sec2 or print "# $sec2 missing: install libapache2-mod-security2\n";
+
+my ($rc, $out) = configtest(<<"EOF", modules => ['unique_id']);
+LoadModule security2_module "$sec2"
+SecRuleEngine On
+SecStore shm size=8M
+SecEventLog logs/events.log
+EOF
+ok t_cmp($rc, 0, 'mod_security2 and mod_seccore load together');
+ok t_cmp($out, qr/Syntax OK/, 'Syntax OK');
+
+# httpd -L with both loaded: every directive name once.
+my $dir = File::Temp::tempdir(CLEANUP => 1);
+my $mpm = $ENV{SECMODS_MPM} || 'event';
+open my $fh, '>', "$dir/httpd.conf" or die $!;
+print $fh "ServerRoot \"$dir\"\nServerName 127.0.0.1\nErrorLog \"$dir/error_log\"\n",
+          "DefaultRuntimeDir \"$dir\"\nLoadModule mpm_${mpm}_module \"$moddir/mod_mpm_$mpm.so\"\n",
+          "LoadModule unique_id_module \"$moddir/mod_unique_id.so\"\n",
+          "LoadModule security2_module \"$sec2\"\n",
+          "LoadModule seccore_module \"", SecTest::module_path(), "\"\n";
+close $fh;
+my @listing = qx{"@{[SecTest::httpd_bin()]}" -f "$dir/httpd.conf" -L 2>&1};
+my %count;
+for (@listing) {
+    $count{$1}++ if /^<?([A-Za-z][\w]*)>? \(/ || /^<?([A-Za-z][\w]*)>?\s*$/;
+}
+my @ours = grep { exists $count{$_} } qw(SecStore SecKeyFile SecEventLog SecEventLogTruncateIP
+                                        SecRequestIDHeader SecRequestIDTrustFrom);
+ok t_cmp(scalar @ours, 6, 'httpd -L lists our six directives');
+my @dups = grep { $count{$_} > 1 } sort keys %count;
+ok t_cmp("@dups", '', 'no directive name is listed twice');
