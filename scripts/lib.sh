@@ -30,32 +30,44 @@ missing_packages() {
 
 # Installs whatever is missing. Services must not start from a package's
 # postinst (they would not be ours to stop), so a policy-rc.d that forbids
-# starting them is in place for the duration of the install.
+# starting them is in place for the duration of the install; callers' exit
+# traps call restore_policy_rc in case the install is interrupted.
+POLICY_RC=/usr/sbin/policy-rc.d
+POLICY_RC_BACKUP=""
+POLICY_RC_PENDING=false
+
+restore_policy_rc() {
+    $POLICY_RC_PENDING || return 0
+    if [[ -n $POLICY_RC_BACKUP ]]; then
+        cp -p "$POLICY_RC_BACKUP" "$POLICY_RC"
+        rm -f "$POLICY_RC_BACKUP"
+    else
+        rm -f "$POLICY_RC"
+    fi
+    POLICY_RC_PENDING=false
+}
+
 ensure_packages() {
-    local missing
+    local missing rc=0
     mapfile -t missing < <(missing_packages "${SECMODS_PACKAGES[@]}")
     ((${#missing[@]} == 0)) && return 0
     if ((EUID != 0)); then
         die "missing packages: ${missing[*]} (as root: apt-get install ${missing[*]})"
     fi
     log "installing: ${missing[*]}"
-    local policy=/usr/sbin/policy-rc.d backup="" rc=0
-    if [[ -e $policy ]]; then
-        backup=$(mktemp)
-        cp -p "$policy" "$backup"
+    POLICY_RC_BACKUP=""
+    if [[ -e $POLICY_RC ]]; then
+        POLICY_RC_BACKUP=$(mktemp)
+        cp -p "$POLICY_RC" "$POLICY_RC_BACKUP"
     fi
-    printf '#!/bin/sh\n# secmods: no services start during package installs\nexit 101\n' >"$policy"
-    chmod 755 "$policy"
+    POLICY_RC_PENDING=true
+    printf '#!/bin/sh\n# secmods: no services start during package installs\nexit 101\n' >"$POLICY_RC"
+    chmod 755 "$POLICY_RC"
     {
         DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
     } || rc=$?
-    if [[ -n $backup ]]; then
-        cp -p "$backup" "$policy"
-        rm -f "$backup"
-    else
-        rm -f "$policy"
-    fi
+    restore_policy_rc
     ((rc == 0)) || die "apt-get failed ($rc)"
 }
 
@@ -66,16 +78,26 @@ ensure_packages() {
 pid_alive() {
     local pid=$1 stat
     [[ $pid =~ ^[0-9]+$ ]] || return 1
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
     stat=${stat##*) }
     [[ ${stat%% *} != Z ]]
 }
 
 pid_gone() { ! pid_alive "$1"; }
 
-# True while the process group has a member (zombies included: a caller that
-# created the group reaps its leader with wait).
-pgrp_alive() { kill -0 -- "-$1" 2>/dev/null; }
+# True while a live (non-zombie) process is in process group PGID. Zombies
+# are skipped: a group member reparented to a pid 1 that does not reap stays
+# a zombie for ever. Builtins only, as this runs in a polling loop.
+pgrp_alive() {
+    local f line st pg
+    for f in /proc/[0-9]*/stat; do
+        { read -r line <"$f"; } 2>/dev/null || continue
+        read -r st _ pg _ <<<"${line##*) }"
+        [[ $pg == "$1" && $st != Z ]] && return 0
+    done
+    return 1
+}
+pgrp_gone() { ! pgrp_alive "$1"; }
 
 # wait_until SECONDS COMMAND...: polls COMMAND until it succeeds; fails after
 # SECONDS. The short sleep is the poll interval, not a synchronisation.
@@ -91,7 +113,6 @@ wait_until() {
 
 # A TCP connect from bash itself: no client tool needed.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port_closed() { ! port_open "$1"; }
 
 # A port the kernel just handed out, hence free now. Whoever binds it next
 # must still cope with losing the race (start_memcached retries).
@@ -116,26 +137,48 @@ stop_pid() {
 # stop_pgrp PGID [SECONDS]: the same for a process group we created with setsid.
 stop_pgrp() {
     local pgid=$1 limit=${2:-20}
-    pgrp_alive "$pgid" || return 0
-    kill -TERM -- "-$pgid" 2>/dev/null || true
-    wait_until "$limit" pid_gone "$pgid" || true
-    wait "$pgid" 2>/dev/null || true
     if pgrp_alive "$pgid"; then
-        warn "process group $pgid still alive after SIGTERM; sending SIGKILL"
-        kill -KILL -- "-$pgid" 2>/dev/null || true
+        kill -TERM -- "-$pgid" 2>/dev/null || true
+        if ! wait_until "$limit" pgrp_gone "$pgid"; then
+            warn "process group $pgid still alive ${limit}s after SIGTERM; sending SIGKILL"
+            kill -KILL -- "-$pgid" 2>/dev/null || true
+        fi
     fi
+    # Reap the leader if it is our child.
+    wait "$pgid" 2>/dev/null || true
 }
 
-# stop_pidfile FILE NAME: stops the process a pid file we wrote names, if it
-# still is a NAME process (guards against a recycled pid).
+# cmdline_has PID TEXT: the process's command line (arguments joined by
+# spaces) contains TEXT.
+cmdline_has() {
+    local cmd
+    cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+    [[ $cmd == *"$2"* ]]
+}
+
+# stop_pidfile FILE TEXT: stops the process a pid file we wrote names, if it
+# is alive and its command line still contains TEXT (a recycled pid is
+# someone else's).
 stop_pidfile() {
-    local file=$1 name=$2 pid
+    local file=$1 text=$2 pid
     [[ -r $file ]] || return 0
     pid=$(tr -dc '0-9' <"$file")
     [[ -n $pid ]] || return 0
-    if pid_alive "$pid" && grep -qa -- "$name" "/proc/$pid/cmdline" 2>/dev/null; then
+    if pid_alive "$pid" && cmdline_has "$pid" "$text"; then
         stop_pid "$pid"
     fi
+}
+
+# stop_memcached_pidfiles DIR: the memcached t/run-suite (and tests that
+# restarted a node) recorded as DIR/mcN.pid beside DIR/mcN.port.
+stop_memcached_pidfiles() {
+    local f port
+    for f in "$1"/mc*.pid; do
+        [[ -e $f ]] || continue
+        port=$(tr -dc '0-9' <"${f%.pid}.port" 2>/dev/null) || continue
+        [[ -n $port ]] && stop_pidfile "$f" "memcached -l 127.0.0.1 -p $port "
+    done
+    return 0
 }
 
 # Every daemon the helpers start, recorded the moment it is started, so that a
@@ -153,14 +196,18 @@ stop_started() {
 start_memcached() {
     # Locals carry a prefix so they cannot shadow the caller's variable names.
     local -n __mc_port=$1 __mc_pid=$2
-    local __logfile=$3 __try __p __pid
+    local __logfile=$3 __try __p __pid __user=()
     shift 3
+    # memcached refuses to run as root unless told whom to become.
+    ((EUID != 0 || $# > 0)) || __user=(-u "$SECMODS_RUN_USER")
     for __try in 1 2 3 4 5; do
         __p=$(free_port)
-        "$@" memcached -l 127.0.0.1 -p "$__p" -U 0 -m 64 -v </dev/null >>"$__logfile" 2>&1 &
+        "$@" memcached -l 127.0.0.1 -p "$__p" -U 0 -m 64 -v "${__user[@]}" \
+            </dev/null >>"$__logfile" 2>&1 &
         __pid=$!
         STARTED_PIDS+=("$__pid")
-        if wait_until 10 memcached_ready "$__pid" "$__p"; then
+        wait_until 10 memcached_settled "$__pid" "$__p" || true
+        if pid_alive "$__pid" && port_open "$__p"; then
             __mc_port=$__p
             __mc_pid=$__pid
             return 0
@@ -171,7 +218,8 @@ start_memcached() {
     done
     return 1
 }
-memcached_ready() { pid_alive "$1" && port_open "$2"; }
+# Up, or dead (e.g. the port was taken): either way, no point waiting longer.
+memcached_settled() { ! pid_alive "$1" || port_open "$2"; }
 
 # --- running as the unprivileged user ------------------------------------
 
@@ -180,18 +228,19 @@ memcached_ready() { pid_alive "$1" && port_open "$2"; }
 # pid of the command is the pid we started (runuser/su would sit in between).
 SECMODS_RUN_USER=${SECMODS_RUN_USER:-nobody}
 
-# as_user_prefix ARRAYVAR HOME: fills ARRAYVAR with the command prefix that
-# runs a command as the unprivileged user (empty when we are not root).
+# as_user_prefix ARRAYVAR HOME DIR: fills ARRAYVAR with the command prefix
+# that runs a command in DIR as the unprivileged user with HOME (only the
+# change of directory when we are not root).
 as_user_prefix() {
-    local -n _prefix=$1
-    local home=$2
+    local -n __prefix=$1
+    local home=$2 dir=$3
     if ((EUID == 0)); then
         local uid gid
         uid=$(id -u "$SECMODS_RUN_USER") || die "no user $SECMODS_RUN_USER"
         gid=$(id -g "$SECMODS_RUN_USER")
-        _prefix=(setpriv "--reuid=$uid" "--regid=$gid" --init-groups
-                 env "HOME=$home" "USER=$SECMODS_RUN_USER" "LOGNAME=$SECMODS_RUN_USER")
+        __prefix=(setpriv "--reuid=$uid" "--regid=$gid" --init-groups
+                  env -C "$dir" "HOME=$home" "USER=$SECMODS_RUN_USER" "LOGNAME=$SECMODS_RUN_USER")
     else
-        _prefix=(env "HOME=$home")
+        __prefix=(env -C "$dir")
     fi
 }

@@ -36,7 +36,7 @@ use Time::HiRes qw(time sleep);
 our @EXPORT_OK = qw(
     mc_addr mc_port mc_pid mc_stop mc_start mc_cmd mc_stats mc_is_up
     configtest log_tail log_mark log_since wait_for_log wait_for
-    state_dir build_dir module_path httpd_bin free_port
+    state_dir build_dir module_path httpd_bin httpd_moddir free_port
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
