@@ -55,6 +55,12 @@ struct sec_store_t {
     sec_metrics_t *metrics;      /* may be NULL (CLI, unit tests) */
 };
 
+/* A store whose every operation answers SEC_STORE_EUNAVAILABLE: what a
+ * server configured for memcached gets when its client could not be made,
+ * so callers apply their failure policy instead of silently keeping state
+ * somewhere else. */
+sec_store_t *sec_store_unavailable_make(apr_pool_t *p, const char *name, sec_store_kind_e kind);
+
 /* 1 for statuses that mean "the store could not answer". */
 int sec_store_is_outage(apr_status_t rv);
 /* The metric kind of an outage status. */

@@ -2,8 +2,8 @@
  * segment that every httpd child (and the secctl CLI, by attaching to the
  * segment's file) sees.
  *
- * - Keys are reduced to a 128-bit keyed SHA-256 digest (the seed is random per
- *   segment, so an attacker can't aim keys at one probe window).
+ * - Keys are reduced to a 128-bit digest, two SipHash-2-4 values keyed with a
+ *   random per-segment seed, so an attacker can't aim keys at one probe window.
  * - Open addressing, linear probing in a window of 32 slots; tombstones on
  *   delete. Counters and values up to 8 bytes live in the slot itself; larger
  *   values in slab chunks of power-of-two size classes.

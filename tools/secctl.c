@@ -2,6 +2,8 @@
  *
  *   secctl keygen FILE [--id ID] [--force]   write a new keyring (mode 0600)
  *   secctl rotate FILE [--id ID]             add a key and make it current
+ *   secctl add-key FILE [--id ID]            add a key, not current yet (fleets)
+ *   secctl use FILE ID                       make an existing key current
  *   secctl keys FILE                         list key ids (never secrets)
  *   secctl retire FILE ID                    remove a key that is not current
  *   secctl store ping|stats                  talk to the configured store
@@ -43,6 +45,9 @@ static void usage(FILE *out)
     fputs("usage: secctl [options] COMMAND ...\n"
           "  keygen FILE [--id ID] [--force]  write a new keyring with one key (mode 0600)\n"
           "  rotate FILE [--id ID]            add a new key and make it current\n"
+          "  add-key FILE [--id ID]           add a new key without making it current, so\n"
+          "                                   every server can verify before any signs\n"
+          "  use FILE ID                      make an existing key current\n"
           "  keys FILE                        list key ids and which is current\n"
           "  retire FILE ID                   remove a key (not the current one)\n"
           "  store ping                       one write/read/delete round trip\n"
@@ -146,7 +151,7 @@ static int cmd_keygen(apr_pool_t *p, const opts_t *o)
     return 0;
 }
 
-static int cmd_rotate(apr_pool_t *p, const opts_t *o)
+static int cmd_rotate(apr_pool_t *p, const opts_t *o, int make_current)
 {
     const char *path = arg(o, 1);
     sec_keyring_t *kr;
@@ -162,15 +167,45 @@ static int cmd_rotate(apr_pool_t *p, const opts_t *o)
         return 1;
     }
     old = kr->current->id;
-    if ((rv = sec_keyring_add_random(p, kr, o->id, 1, &k)) != APR_SUCCESS) {
+    if ((rv = sec_keyring_add_random(p, kr, o->id, make_current, &k)) != APR_SUCCESS) {
         return fail(rv == APR_EEXIST ? "a key with that id exists" : "cannot create a key", rv);
     }
     if ((rv = sec_keyring_save(p, kr, path)) != APR_SUCCESS) {
         return fail(path, rv);
     }
-    printf("added key %s (current); %s still verifies until you retire it.\n"
-           "Reload httpd (apachectl graceful) to start signing with the new key.\n",
-           k->id, old);
+    if (make_current) {
+        printf("added key %s (current); %s still verifies until you retire it.\n"
+               "Reload httpd (apachectl graceful) to start signing with the new key.\n",
+               k->id, old);
+    }
+    else {
+        printf("added key %s; %s stays current. Once every server has this file, run\n"
+               "'secctl use %s %s' and reload.\n", k->id, old, path, k->id);
+    }
+    return 0;
+}
+
+static int cmd_use(apr_pool_t *p, const opts_t *o)
+{
+    const char *path = arg(o, 1), *id = arg(o, 2);
+    sec_keyring_t *kr;
+    apr_status_t rv;
+
+    if (!path || !id) {
+        usage(stderr);
+        return 2;
+    }
+    if (!load_keyring(p, path, &kr)) {
+        return 1;
+    }
+    if (!(kr->current = sec_keyring_find(kr, id, strlen(id)))) {
+        fprintf(stderr, "secctl: no key %s in %s\n", id, path);
+        return 1;
+    }
+    if ((rv = sec_keyring_save(p, kr, path)) != APR_SUCCESS) {
+        return fail(path, rv);
+    }
+    printf("%s is now current; reload httpd to sign with it.\n", id);
     return 0;
 }
 
@@ -272,6 +307,7 @@ static int open_store(apr_pool_t *p, const opts_t *o, sec_store_t **st)
             fail("cannot create the memcached client", rv);
             return 0;
         }
+        (*st)->metrics = NULL;
         return 1;
     }
     {
@@ -285,6 +321,8 @@ static int open_store(apr_pool_t *p, const opts_t *o, sec_store_t **st)
             return 0;
         }
         *st = sec_store_shm_make(p, shm);
+        /* The admin's pings are not the server's traffic. */
+        (*st)->metrics = NULL;
         return 1;
     }
 }
@@ -354,7 +392,9 @@ int main(int argc, const char *const *argv)
     }
     cmd = arg(&o, 0);
     if (!strcmp(cmd, "keygen")) rc = cmd_keygen(p, &o);
-    else if (!strcmp(cmd, "rotate")) rc = cmd_rotate(p, &o);
+    else if (!strcmp(cmd, "rotate")) rc = cmd_rotate(p, &o, 1);
+    else if (!strcmp(cmd, "add-key")) rc = cmd_rotate(p, &o, 0);
+    else if (!strcmp(cmd, "use")) rc = cmd_use(p, &o);
     else if (!strcmp(cmd, "keys")) rc = cmd_keys(p, &o);
     else if (!strcmp(cmd, "retire")) rc = cmd_retire(p, &o);
     else if (!strcmp(cmd, "store")) rc = cmd_store(p, &o);

@@ -226,22 +226,66 @@ static apr_status_t scan_file(apr_pool_t *p, scan_t *sc, const char *path, int d
     return APR_SUCCESS;
 }
 
+/* Debian's apache2ctl sources an "envvars" shell file beside apache2.conf
+ * that defines APACHE_RUN_DIR and friends; read its plain
+ * "export NAME=value" lines so ${APACHE_RUN_DIR} means what httpd sees.
+ * Variables already in the environment win, as they do for apache2ctl. */
+static void read_envvars(apr_pool_t *p, scan_t *sc, const char *conf_dir)
+{
+    const char *path = apr_pstrcat(p, conf_dir, "/envvars", NULL);
+    apr_file_t *f;
+    char line[1024];
+
+    if (apr_file_open(&f, path, APR_FOPEN_READ, 0, p) != APR_SUCCESS) {
+        return;
+    }
+    while (apr_file_gets(line, sizeof(line), f) == APR_SUCCESS) {
+        char *s = line, *eq, *v, *e;
+        while (apr_isspace(*s)) s++;
+        if (strncmp(s, "export ", 7)) {
+            continue;
+        }
+        s += 7;
+        if (!(eq = strchr(s, '='))) {
+            continue;
+        }
+        *eq = '\0';
+        v = eq + 1;
+        for (e = v + strlen(v); e > v && apr_isspace(e[-1]); e--) {
+            e[-1] = '\0';
+        }
+        if (*v == '"' || *v == '\'') {
+            char q = *v++;
+            if ((e = strchr(v, q))) *e = '\0';
+        }
+        /* $SUFFIX is set only for multiple instances (apache2@name) */
+        if ((e = strstr(v, "$SUFFIX"))) {
+            *e = '\0';
+        }
+        if (!getenv(s) && !strchr(v, '$')) {
+            apr_hash_set(sc->defines, apr_pstrdup(p, s), APR_HASH_KEY_STRING, apr_pstrdup(p, v));
+        }
+    }
+    apr_file_close(f);
+}
+
 apr_status_t secctl_conf_read(apr_pool_t *p, const char *path, secctl_conf_t *c,
                               const char **err)
 {
     scan_t sc;
+    char *dir = apr_pstrdup(p, path), *slash = strrchr(dir, '/');
 
     sc.c = c;
     sc.defines = apr_hash_make(p);
     sc.vhost_depth = 0;
-    if (!c->server_root) {
+    if (slash) {
+        *slash = '\0';
+        read_envvars(p, &sc, *dir ? dir : "/");
+    }
+    if (!c->server_root && slash) {
         /* httpd's default for a config given with -f: its directory is a
          * good guess; ServerRoot in the file overrides. */
-        char *dir = apr_pstrdup(p, path), *slash = strrchr(dir, '/');
-        if (slash) {
-            *slash = '\0';
-            c->server_root = *dir ? dir : "/";
-        }
+        c->server_root = *dir ? dir : "/";
     }
     return scan_file(p, &sc, path, 0, err);
 }

@@ -109,9 +109,10 @@ sec_format_e sec_accept_preferred(const char *accept)
     }
     if (q_html == Q_UNSET) q_html = 0;
     if (q_json == Q_UNSET) q_json = 0;
-    /* HTML only for clients that name it: a browser's navigation. A tie
-     * (both via * / *) goes to JSON, the safer body for programs. */
-    if (html_explicit && q_html > 0 && q_html >= q_json) {
+    /* HTML only for clients that name it with a higher quality than JSON:
+     * a browser's navigation. Any tie goes to JSON, the safer body for
+     * programs. */
+    if (html_explicit && q_html > q_json) {
         return SEC_FORMAT_HTML;
     }
     return SEC_FORMAT_JSON;

@@ -19,14 +19,14 @@ apr_status_t sec_random_bytes(void *buf, apr_size_t len)
 
 char *sec_random_token(apr_pool_t *p, apr_size_t nbytes)
 {
-    unsigned char buf[64];
+    unsigned char *buf = apr_palloc(p, nbytes ? nbytes : 1);
     char *out;
 
-    if (nbytes > sizeof(buf) || sec_random_bytes(buf, nbytes) != APR_SUCCESS) {
+    if (sec_random_bytes(buf, nbytes) != APR_SUCCESS) {
         return NULL;
     }
     out = sec_base64url_encode(p, buf, nbytes);
-    sec_cleanse(buf, sizeof(buf));
+    sec_cleanse(buf, nbytes);
     return out;
 }
 

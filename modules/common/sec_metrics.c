@@ -10,9 +10,14 @@
 #include "sec_metrics.h"
 #include "sec_store.h"
 
-/* Upper bounds of the latency histogram, in microseconds. */
+/* Upper bounds of the latency histogram, in microseconds, and the same in
+ * seconds as the le label shows them. */
 static const apr_uint32_t lat_bounds_us[SEC_METRICS_LAT_BUCKETS] = {
     25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, 1000000
+};
+static const char *const lat_bounds_le[SEC_METRICS_LAT_BUCKETS] = {
+    "0.000025", "0.00005", "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005",
+    "0.01", "0.025", "0.1", "1"
 };
 
 enum { SLOT_FREE = 0, SLOT_CLAIMING = 1, SLOT_READY = 2 };
@@ -204,8 +209,8 @@ char *sec_metrics_render(apr_pool_t *p, const sec_metrics_t *m)
         for (b = 0; b <= SEC_METRICS_LAT_BUCKETS; b++) {
             cum += LOAD(m->lat_buckets[k][b]);
             if (b < SEC_METRICS_LAT_BUCKETS)
-                EMIT("secmods_store_latency_seconds_bucket{store=\"%s\",le=\"%g\"} %"
-                     APR_UINT64_T_FMT "\n", sec_store_kind_name(k), lat_bounds_us[b] / 1e6, cum);
+                EMIT("secmods_store_latency_seconds_bucket{store=\"%s\",le=\"%s\"} %"
+                     APR_UINT64_T_FMT "\n", sec_store_kind_name(k), lat_bounds_le[b], cum);
             else
                 EMIT("secmods_store_latency_seconds_bucket{store=\"%s\",le=\"+Inf\"} %"
                      APR_UINT64_T_FMT "\n", sec_store_kind_name(k), cum);

@@ -161,3 +161,50 @@ apr_status_t sec_store_del(sec_store_t *st, apr_pool_t *p, const char *ns, const
     TIMED(st, SEC_OP_DEL, st->del(st, k));
     return rv;
 }
+
+/* --- the always-unavailable store ----------------------------------------- */
+
+static apr_status_t na_get(sec_store_t *st, apr_pool_t *p, const char *key, char **val,
+                           apr_size_t *len)
+{
+    return SEC_STORE_EUNAVAILABLE;
+}
+
+static apr_status_t na_put(sec_store_t *st, const char *key, const void *val, apr_size_t len,
+                           apr_uint32_t ttl_s)
+{
+    return SEC_STORE_EUNAVAILABLE;
+}
+
+static apr_status_t na_incr(sec_store_t *st, const char *key, apr_uint64_t delta,
+                            apr_uint32_t ttl_s, apr_uint64_t *out)
+{
+    return SEC_STORE_EUNAVAILABLE;
+}
+
+static apr_status_t na_del(sec_store_t *st, const char *key)
+{
+    return SEC_STORE_EUNAVAILABLE;
+}
+
+static apr_status_t na_status(sec_store_t *st, apr_pool_t *p, json_t **out)
+{
+    *out = json_pack("{s:s, s:b, s:s}", "kind", st->name, "reachable", 0, "error",
+                     "the store client could not be created; see the error log");
+    return APR_SUCCESS;
+}
+
+sec_store_t *sec_store_unavailable_make(apr_pool_t *p, const char *name, sec_store_kind_e kind)
+{
+    sec_store_t *st = apr_pcalloc(p, sizeof(*st));
+
+    st->name = name;
+    st->kind = kind;
+    st->get = na_get;
+    st->set = na_put;
+    st->add = na_put;
+    st->incr = na_incr;
+    st->del = na_del;
+    st->status = na_status;
+    return st;
+}

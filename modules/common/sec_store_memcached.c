@@ -191,9 +191,21 @@ static void give_back(mc_store_t *m, memcached_st *mc)
 static time_t mc_expiry(apr_uint32_t ttl_s)
 {
     if (ttl_s > MC_RELATIVE_TTL_MAX) {
-        return (time_t)(apr_time_sec(apr_time_now()) + ttl_s);
+        /* memcached's expiry is 32 bits on the wire: clamp, don't wrap. */
+        apr_uint64_t when = (apr_uint64_t)apr_time_sec(apr_time_now()) + ttl_s;
+        return (time_t)(when > APR_UINT32_MAX ? APR_UINT32_MAX : when);
     }
     return (time_t)ttl_s;
+}
+
+/* With replicas, libmemcached sends the copies as quiet commands that sit
+ * in the write buffer until the connection is next used; push them out
+ * before the connection goes back to the pool. */
+static void flush_replicas(mc_store_t *m, memcached_st *mc)
+{
+    if (m->cfg->replicas > 0) {
+        memcached_flush_buffers(mc);
+    }
 }
 
 static apr_status_t mc_get(sec_store_t *st, apr_pool_t *p, const char *key, char **val,
@@ -244,6 +256,7 @@ static apr_status_t mc_store(sec_store_t *st, const char *key, const void *val, 
     else {
         rc = memcached_set(mc, key, strlen(key), val, len, mc_expiry(ttl_s), 0);
     }
+    flush_replicas(m, mc);
     give_back(m, mc);
     rv = map_rc(rc);
     if (!only_add && rv == SEC_STORE_EEXISTS) {
@@ -279,6 +292,21 @@ static apr_status_t mc_incr(sec_store_t *st, const char *key, apr_uint64_t delta
     /* Binary protocol: creates the key at delta atomically when missing. */
     rc = memcached_increment_with_initial(mc, key, strlen(key), delta, delta,
                                           mc_expiry(ttl_s), &value);
+    flush_replicas(m, mc);
+    if (rc == MEMCACHED_UNKNOWN_READ_FAILURE) {
+        /* The binary protocol's "not a number" answer arrives as this same
+         * code as a lost connection; a get tells the two apart (error path
+         * only). */
+        size_t vlen;
+        uint32_t flags;
+        memcached_return_t grc;
+        char *v = memcached_get(mc, key, strlen(key), &vlen, &flags, &grc);
+        if (v) {
+            free(v);
+            give_back(m, mc);
+            return SEC_STORE_EPROTOCOL;
+        }
+    }
     give_back(m, mc);
     rv = map_rc(rc);
     if (rv == APR_SUCCESS) {
@@ -301,6 +329,7 @@ static apr_status_t mc_del(sec_store_t *st, const char *key)
         return rv;
     }
     rc = memcached_delete(mc, key, strlen(key), 0);
+    flush_replicas(m, mc);
     give_back(m, mc);
     return map_rc(rc);
 }
@@ -384,6 +413,7 @@ static apr_status_t mc_status(sec_store_t *st, apr_pool_t *p, json_t **out)
         json_object_set_new(j, "error", json_string(sec_store_strerror(p, rv)));
     }
     json_object_set_new(j, "serversUp", json_integer(up));
+    json_object_set_new(j, "degraded", json_boolean(up < m->cfg->servers->nelts));
     json_object_set_new(j, "serversTotal", json_integer(m->cfg->servers->nelts));
     json_object_set_new(j, "servers", servers);
     *out = j;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sys/statvfs.h>
 #include <apr_strings.h>
 #include <apr_time.h>
 #include "sec_store_shm.h"
@@ -155,6 +156,18 @@ apr_status_t sec_shm_create(apr_pool_t *pool, const char *file, apr_uint64_t siz
     if (size < SEC_SHM_MIN_SIZE || size > SEC_SHM_MAX_SIZE) {
         return APR_EINVAL;
     }
+#if APR_USE_SHMEM_MMAP_SHM
+    if (file) {
+        /* A named segment is a sparse file in /dev/shm: created fine, and
+         * then a SIGBUS for whoever first touches a page that doesn't fit.
+         * Refuse up front instead. */
+        struct statvfs fs;
+        if (statvfs("/dev/shm", &fs) == 0 &&
+            (apr_uint64_t)fs.f_bavail * fs.f_frsize < size) {
+            return APR_ENOSPC;
+        }
+    }
+#endif
     rv = apr_shm_create(&s->shm, (apr_size_t)size, file, pool);
     if (rv == APR_EEXIST && file) {
         /* Left behind by a server that did not stop cleanly. */
@@ -271,7 +284,10 @@ static apr_uint32_t now_s(void)
 
 static apr_uint32_t expiry(apr_uint32_t ttl_s)
 {
-    return ttl_s ? now_s() + ttl_s : 0;
+    apr_uint64_t when = (apr_uint64_t)now_s() + ttl_s;
+
+    /* A huge ttl means "as long as possible", not a wrapped time in the past. */
+    return ttl_s ? (when > APR_UINT32_MAX ? APR_UINT32_MAX : (apr_uint32_t)when) : 0;
 }
 
 static int expired(const slot_t *sl, apr_uint32_t now)

@@ -35,6 +35,7 @@ typedef struct {
  * read-only afterwards, except the shm contents, which have their own lock. */
 static sec_shm_t *shm;
 static sec_store_t *shm_store;
+static sec_store_t *unavailable_store;
 
 sec_metrics_t *seccore_metrics(void)
 {
@@ -66,7 +67,13 @@ static void log_bridge(void *baton, int level, apr_status_t rv, const char *msg)
 static sec_store_t *seccore_store(server_rec *s)
 {
     seccore_srv_t *c = seccore_srv(s);
-    return c->store ? c->store : shm_store;
+
+    if (c->store) {
+        return c->store;
+    }
+    /* memcached configured but no client (before child_init, or creating it
+     * failed): an outage, never a silent switch to local state. */
+    return c->store_kind == SECCORE_STORE_MEMCACHED ? unavailable_store : shm_store;
 }
 
 static const sec_keyring_t *seccore_keyring(server_rec *s)
@@ -166,6 +173,13 @@ static apr_status_t attach_shm(server_rec *s, apr_pool_t *pconf)
     old_umask = umask(0077);
     rv = sec_shm_create(s->process->pool, file, seccore_global.shm_size, &shm);
     umask(old_umask);
+    if (rv == APR_ENOSPC) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SECLOGNO(02009)
+                     "SecStore shm size=%" APR_UINT64_T_FMT ": /dev/shm has less room than "
+                     "that; lower size= or enlarge /dev/shm (children would die with SIGBUS "
+                     "as the store filled)", seccore_global.shm_size);
+        return rv;
+    }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SECLOGNO(02005)
                      "SecStore shm: cannot create the shared memory segment (%s, "
@@ -193,6 +207,8 @@ static int seccore_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     shm_store = sec_store_shm_make(pconf, shm);
+    unavailable_store = sec_store_unavailable_make(pconf, "memcached", SEC_STORE_KIND_MEMCACHED);
+    unavailable_store->metrics = sec_shm_metrics(shm);
     for (v = s; v; v = v->next) {
         seccore_srv_t *c = seccore_srv(v);
         c->store = (c->store_kind == SECCORE_STORE_MEMCACHED) ? NULL : shm_store;

@@ -9,6 +9,9 @@
 #include "sec_parse.h"
 #include "sec_cidr.h"
 #include "sec_store_shm.h"
+#include "sec_log.h"
+
+APLOG_USE_MODULE(seccore);
 
 seccore_global_t seccore_global = { SECCORE_DEFAULT_SHM_SIZE, NULL };
 
@@ -122,6 +125,12 @@ static const char *cmd_keyfile(cmd_parms *cmd, void *dc, const char *arg)
                             apr_strerror(rv, buf, sizeof(buf)));
     }
     c->keyfile = path;
+    if (c->keyfile_perm_warning) {
+        /* Read while parsing, so configtest shows it too (on stderr). */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, SECLOGNO(02008)
+                     "SecKeyFile %s is readable by group or others; it should be mode 0600 "
+                     "and owned by root", path);
+    }
     return NULL;
 }
 

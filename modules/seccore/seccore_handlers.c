@@ -16,7 +16,8 @@ APLOG_USE_MODULE(seccore);
 
 static int only_get(request_rec *r)
 {
-    r->allowed = AP_METHOD_BIT << M_GET;
+    /* httpd 2.4 builds Allow from allowed_methods (GET implies HEAD). */
+    ap_allow_methods(r, 1, "GET", NULL);
     if (r->method_number != M_GET) {
         return HTTP_METHOD_NOT_ALLOWED;
     }
@@ -86,7 +87,8 @@ static int status_handler(request_rec *r)
         sj = json_pack("{s:s, s:b}", "kind", "none", "reachable", 0);
     }
     reachable = json_is_true(json_object_get(sj, "reachable"));
-    json_object_set_new(doc, "status", json_string(reachable ? "ok" : "degraded"));
+    json_object_set_new(doc, "status", json_string(
+        reachable && !json_is_true(json_object_get(sj, "degraded")) ? "ok" : "degraded"));
     json_object_set_new(doc, "module", json_string("mod_seccore"));
     json_object_set_new(doc, "version", json_string(SECMODS_VERSION));
     json_object_set_new(doc, "mpm", json_string(ap_show_mpm()));

@@ -143,8 +143,15 @@ void seccore_event(request_rec *r, const char *mod_name, const char *event, cons
     line = sec_event_json_line(r->pool, &ev, &opts);
     len = strlen(line);
     if (len > EVENT_LINE_MAX) {
+        /* Keep the event, lose the attacker-sized parts. */
         ev.extra = NULL;
         ev.path = "(too long)";
+        if (ev.user && strlen(ev.user) > 256) {
+            ev.user = "(too long)";
+        }
+        if (ev.reason && strlen(ev.reason) > 256) {
+            ev.reason = "(too long)";
+        }
         line = sec_event_json_line(r->pool, &ev, &opts);
         len = strlen(line);
     }
