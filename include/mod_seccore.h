@@ -20,6 +20,17 @@
 /* The store configured for this server (never NULL once a child runs). */
 APR_DECLARE_OPTIONAL_FN(sec_store_t *, seccore_store, (server_rec *s));
 
+/* This server's own embedded store (shared memory), whatever SecStore says:
+ * for per-server state such as tokens leased from a shared store, local
+ * caches and fallback limits while the shared store is away. */
+APR_DECLARE_OPTIONAL_FN(sec_store_t *, seccore_local_store, (void));
+
+/* A module's part of the secmods-status document: fn returns a JSON object
+ * (new reference) shown under "modules"/name. Register in post_config. */
+typedef json_t *seccore_status_fn(request_rec *r);
+APR_DECLARE_OPTIONAL_FN(void, seccore_register_status, (const char *name,
+                        seccore_status_fn *fn));
+
 /* The keyring from SecKeyFile, or NULL when none is configured. */
 APR_DECLARE_OPTIONAL_FN(const sec_keyring_t *, seccore_keyring, (server_rec *s));
 

@@ -27,20 +27,13 @@
 #include "sec_crypto.h"
 #include "sec_log.h"
 #include "secctl_conf.h"
+#include "secctl.h"
 
 #define DEFAULT_CONF "/etc/apache2/apache2.conf"
 
-typedef struct {
-    const char *conf_file;
-    const char *shm_file;
-    const char *memcached;     /* comma-separated */
-    const char *id;
-    int force;
-    int json;
-    apr_array_header_t *args;  /* positional, char* */
-} opts_t;
+typedef secctl_opts_t opts_t;
 
-static void usage(FILE *out)
+void secctl_usage(FILE *out)
 {
     fputs("usage: secctl [options] COMMAND ...\n"
           "  keygen FILE [--id ID] [--force]  write a new keyring with one key (mode 0600)\n"
@@ -52,6 +45,12 @@ static void usage(FILE *out)
           "  retire FILE ID                   remove a key (not the current one)\n"
           "  store ping                       one write/read/delete round trip\n"
           "  store stats                      store health and fill, as JSON\n"
+          "  kill on NAME [--message TEXT] [--ttl DUR]\n"
+          "                                   set a kill switch (SecKillSwitch NAME answers 503)\n"
+          "  kill off NAME | kill list        clear one, list those set\n"
+          "  ban list                         rate-limit bans in force\n"
+          "  ban lift ZONE SUBJECT [--ipv6prefix N] | ban lift --hash HASH\n"
+          "                                   end a ban (SUBJECT: client address or key)\n"
           "options:\n"
           "  -f FILE            httpd config to read SecStore/SecKeyFile from\n"
           "                     (default " DEFAULT_CONF ")\n"
@@ -82,7 +81,7 @@ static int parse_args(apr_pool_t *p, int argc, const char *const *argv, opts_t *
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
+            secctl_usage(stdout);
             exit(0);
         }
         else if (!strcmp(a, "-f") && next) { o->conf_file = next; i++; }
@@ -90,6 +89,10 @@ static int parse_args(apr_pool_t *p, int argc, const char *const *argv, opts_t *
         else if (!strcmp(a, "--memcached") && next) { o->memcached = next; i++; }
         else if (!strcmp(a, "--id") && next) { o->id = next; i++; }
         else if (!strcmp(a, "--force")) { o->force = 1; }
+        else if (!strcmp(a, "--message") && next) { o->message = next; i++; }
+        else if (!strcmp(a, "--ttl") && next) { o->ttl = next; i++; }
+        else if (!strcmp(a, "--hash") && next) { o->hash = next; i++; }
+        else if (!strcmp(a, "--ipv6prefix") && next) { o->ipv6prefix = atoi(next); i++; }
         else if (a[0] == '-') {
             fprintf(stderr, "secctl: unknown or incomplete option %s\n", a);
             return 0;
@@ -101,7 +104,7 @@ static int parse_args(apr_pool_t *p, int argc, const char *const *argv, opts_t *
     return o->args->nelts > 0;
 }
 
-static const char *arg(const opts_t *o, int i)
+const char *secctl_arg(const opts_t *o, int i)
 {
     return i < o->args->nelts ? APR_ARRAY_IDX(o->args, i, const char *) : NULL;
 }
@@ -127,14 +130,14 @@ static int load_keyring(apr_pool_t *p, const char *path, sec_keyring_t **kr)
 
 static int cmd_keygen(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = arg(o, 1);
+    const char *path = secctl_arg(o, 1);
     sec_keyring_t *kr = sec_keyring_make(p);
     const sec_key_t *k;
     apr_finfo_t fi;
     apr_status_t rv;
 
     if (!path) {
-        usage(stderr);
+        secctl_usage(stderr);
         return 2;
     }
     if (!o->force && apr_stat(&fi, path, APR_FINFO_TYPE, p) == APR_SUCCESS) {
@@ -153,14 +156,14 @@ static int cmd_keygen(apr_pool_t *p, const opts_t *o)
 
 static int cmd_rotate(apr_pool_t *p, const opts_t *o, int make_current)
 {
-    const char *path = arg(o, 1);
+    const char *path = secctl_arg(o, 1);
     sec_keyring_t *kr;
     const sec_key_t *k;
     const char *old;
     apr_status_t rv;
 
     if (!path) {
-        usage(stderr);
+        secctl_usage(stderr);
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
@@ -187,12 +190,12 @@ static int cmd_rotate(apr_pool_t *p, const opts_t *o, int make_current)
 
 static int cmd_use(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = arg(o, 1), *id = arg(o, 2);
+    const char *path = secctl_arg(o, 1), *id = secctl_arg(o, 2);
     sec_keyring_t *kr;
     apr_status_t rv;
 
     if (!path || !id) {
-        usage(stderr);
+        secctl_usage(stderr);
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
@@ -211,12 +214,12 @@ static int cmd_use(apr_pool_t *p, const opts_t *o)
 
 static int cmd_keys(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = arg(o, 1);
+    const char *path = secctl_arg(o, 1);
     sec_keyring_t *kr;
     int i;
 
     if (!path) {
-        usage(stderr);
+        secctl_usage(stderr);
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
@@ -231,13 +234,13 @@ static int cmd_keys(apr_pool_t *p, const opts_t *o)
 
 static int cmd_retire(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = arg(o, 1), *id = arg(o, 2);
+    const char *path = secctl_arg(o, 1), *id = secctl_arg(o, 2);
     sec_keyring_t *kr, *out;
     int i;
     apr_status_t rv;
 
     if (!path || !id) {
-        usage(stderr);
+        secctl_usage(stderr);
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
@@ -268,7 +271,7 @@ static int cmd_retire(apr_pool_t *p, const opts_t *o)
 
 /* --- store ------------------------------------------------------------------ */
 
-static int open_store(apr_pool_t *p, const opts_t *o, sec_store_t **st)
+int secctl_open_store(apr_pool_t *p, const opts_t *o, sec_store_t **st)
 {
     secctl_conf_t *c = secctl_conf_make(p);
     const char *err = NULL;
@@ -329,14 +332,14 @@ static int open_store(apr_pool_t *p, const opts_t *o, sec_store_t **st)
 
 static int cmd_store(apr_pool_t *p, const opts_t *o)
 {
-    const char *sub = arg(o, 1);
+    const char *sub = secctl_arg(o, 1);
     sec_store_t *st;
 
     if (!sub || (strcmp(sub, "ping") && strcmp(sub, "stats"))) {
-        usage(stderr);
+        secctl_usage(stderr);
         return 2;
     }
-    if (!open_store(p, o, &st)) {
+    if (!secctl_open_store(p, o, &st)) {
         return 1;
     }
     if (!strcmp(sub, "ping")) {
@@ -387,10 +390,10 @@ int main(int argc, const char *const *argv)
     atexit(apr_terminate);
     apr_pool_create(&p, NULL);
     if (!parse_args(p, argc, argv, &o)) {
-        usage(stderr);
+        secctl_usage(stderr);
         return 2;
     }
-    cmd = arg(&o, 0);
+    cmd = secctl_arg(&o, 0);
     if (!strcmp(cmd, "keygen")) rc = cmd_keygen(p, &o);
     else if (!strcmp(cmd, "rotate")) rc = cmd_rotate(p, &o, 1);
     else if (!strcmp(cmd, "add-key")) rc = cmd_rotate(p, &o, 0);
@@ -398,9 +401,11 @@ int main(int argc, const char *const *argv)
     else if (!strcmp(cmd, "keys")) rc = cmd_keys(p, &o);
     else if (!strcmp(cmd, "retire")) rc = cmd_retire(p, &o);
     else if (!strcmp(cmd, "store")) rc = cmd_store(p, &o);
+    else if (!strcmp(cmd, "kill")) rc = secctl_cmd_kill(p, &o);
+    else if (!strcmp(cmd, "ban")) rc = secctl_cmd_ban(p, &o);
     else {
         fprintf(stderr, "secctl: unknown command %s\n", cmd);
-        usage(stderr);
+        secctl_usage(stderr);
         rc = 2;
     }
     apr_pool_destroy(p);

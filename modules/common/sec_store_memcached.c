@@ -292,6 +292,12 @@ static apr_status_t mc_incr(sec_store_t *st, const char *key, apr_uint64_t delta
     /* Binary protocol: creates the key at delta atomically when missing. */
     rc = memcached_increment_with_initial(mc, key, strlen(key), delta, delta,
                                           mc_expiry(ttl_s), &value);
+    if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS) {
+        /* Another client created the key between the server's miss and its
+         * add of the initial value: the key exists now, so increment again. */
+        rc = memcached_increment_with_initial(mc, key, strlen(key), delta, delta,
+                                              mc_expiry(ttl_s), &value);
+    }
     flush_replicas(m, mc);
     if (rc == MEMCACHED_UNKNOWN_READ_FAILURE) {
         /* The binary protocol's "not a number" answer arrives as this same

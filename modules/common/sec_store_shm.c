@@ -521,9 +521,11 @@ static apr_status_t slot_write(sec_shm_t *s, slot_t *sl, const void *val, apr_si
                 chunk_free(s, sl->cls, sl->voff);
                 sl->cls = CLS_INLINE;
             }
-            /* chunk_alloc may evict; our slot is USED so it may be the
-             * victim. Mark it unusable for the sweep by making it inline
-             * first (the sweep only takes chunked entries of cls). */
+            /* chunk_alloc may sweep and evict. Our slot is inline now, so
+             * it is never the size-class victim; clearing its expiry keeps
+             * the sweep from reclaiming it as expired should the clock tick
+             * past its old expiry meanwhile (the caller sets the new one). */
+            sl->expires = 0;
             if ((rv = chunk_alloc(s, cls, &off)) != APR_SUCCESS) {
                 return rv;
             }

@@ -81,6 +81,51 @@ static const sec_keyring_t *seccore_keyring(server_rec *s)
     return seccore_srv(s)->keyring;
 }
 
+static sec_store_t *seccore_local_store(void)
+{
+    return shm_store;
+}
+
+/* Status sections of other modules. Registered in post_config, in the
+ * parent, before fork: read-only in children. */
+#define STATUS_SECTIONS_MAX 16
+static struct {
+    const char *name;
+    seccore_status_fn *fn;
+} status_sections[STATUS_SECTIONS_MAX];
+static int n_status_sections;
+
+static void seccore_register_status(const char *name, seccore_status_fn *fn)
+{
+    int i;
+
+    for (i = 0; i < n_status_sections; i++) {
+        if (!strcmp(status_sections[i].name, name)) {
+            status_sections[i].fn = fn;
+            return;
+        }
+    }
+    if (n_status_sections < STATUS_SECTIONS_MAX) {
+        status_sections[n_status_sections].name = name;
+        status_sections[n_status_sections].fn = fn;
+        n_status_sections++;
+    }
+}
+
+json_t *seccore_module_status(request_rec *r)
+{
+    json_t *j = json_object();
+    int i;
+
+    for (i = 0; i < n_status_sections; i++) {
+        json_t *part = status_sections[i].fn(r);
+        if (part) {
+            json_object_set_new(j, status_sections[i].name, part);
+        }
+    }
+    return j;
+}
+
 /* --- startup ----------------------------------------------------------------- */
 
 static int seccore_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
@@ -272,6 +317,8 @@ static void seccore_register_hooks(apr_pool_t *p)
 
     APR_REGISTER_OPTIONAL_FN(seccore_store);
     APR_REGISTER_OPTIONAL_FN(seccore_keyring);
+    APR_REGISTER_OPTIONAL_FN(seccore_local_store);
+    APR_REGISTER_OPTIONAL_FN(seccore_register_status);
     APR_REGISTER_OPTIONAL_FN(seccore_request_id);
     APR_REGISTER_OPTIONAL_FN(seccore_event);
     APR_REGISTER_OPTIONAL_FN(seccore_error);

@@ -68,5 +68,6 @@ void seccore_register_handlers(void);
 sec_metrics_t *seccore_metrics(void);
 struct sec_shm_t *seccore_shm(void);
 void seccore_metric_add(const char *family, const char *labels, apr_uint64_t delta);
+json_t *seccore_module_status(request_rec *r);
 
 #endif

@@ -110,6 +110,7 @@ static int status_handler(request_rec *r)
             json_object_set_new(doc, "shm", shmj);
         }
     }
+    json_object_set_new(doc, "modules", seccore_module_status(r));
     json_object_set_new(doc, "requestId", json_string(seccore_request_id(r)));
     text = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     json_decref(doc);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <netinet/in.h>
@@ -464,7 +465,7 @@ START_TEST(live_ttl)
 {
     mc_fixture_t f = mc_open(servers_env(), "timeout=100ms");
     apr_time_t deadline;
-    apr_status_t rv = APR_SUCCESS;
+    apr_status_t rv = APR_SUCCESS, rv2 = APR_SUCCESS;
     apr_uint64_t n;
     char *val;
     apr_size_t len;
@@ -473,15 +474,18 @@ START_TEST(live_ttl)
     ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, rk(&f, "short-ctr"), 3, 1, &n), APR_SUCCESS);
     ck_assert_int_eq(sec_store_set(f.st, f.p, NS, rk(&f, "long"), "v", 1, 3600), APR_SUCCESS);
     mc_expect(&f, rk(&f, "short"), "v", 1);
-    /* memcached's clock ticks once a second: expiry takes 1-2 s */
+    /* memcached's clock ticks once a second: expiry takes 1-2 s (each key
+     * may have been written in a different second of the server's clock) */
     deadline = apr_time_now() + apr_time_from_msec(3000);
     while (apr_time_now() < deadline) {
         rv = sec_store_get(f.st, f.p, NS, rk(&f, "short"), &val, &len);
-        if (rv != APR_SUCCESS) break;
+        rv2 = sec_store_get(f.st, f.p, NS, rk(&f, "short-ctr"), &val, &len);
+        if (rv != APR_SUCCESS && rv2 != APR_SUCCESS) break;
         apr_sleep(apr_time_from_msec(100));
     }
     ck_assert_msg(rv == APR_NOTFOUND, "ttl=1 key after 3 s: %s", sec_store_strerror(f.p, rv));
-    mc_expect_missing(&f, rk(&f, "short-ctr"));
+    ck_assert_msg(rv2 == APR_NOTFOUND, "ttl=1 counter after 3 s: %s",
+                  sec_store_strerror(f.p, rv2));
     mc_expect(&f, rk(&f, "long"), "v", 1);
     apr_pool_destroy(f.p);
 }
@@ -538,6 +542,53 @@ START_TEST(live_long_keys)
 }
 END_TEST
 
+/* The longest prefix the configuration allows with the longest plain key:
+ * 40 + 200 bytes, within memcached's 250. */
+START_TEST(live_longest_prefix_and_key)
+{
+    const char *prefix = "p123456789012345678901234567890123456789";   /* 40 */
+    mc_fixture_t f;
+    char key[199], opts[80];
+    const char *k;
+
+    ck_assert_uint_eq(strlen(prefix), 40);
+    snprintf(opts, sizeof(opts), "timeout=100ms prefix=%s", prefix);
+    f = mc_open(servers_env(), opts);
+    memcpy(key, f.run, 12);
+    memset(key + 12, 'L', sizeof(key) - 13);
+    key[sizeof(key) - 1] = '\0';
+    k = sec_store_key(f.p, NS, key);
+    ck_assert_uint_eq(strlen(k), SEC_STORE_KEY_MAX);     /* plain, not hashed */
+    ck_assert_int_eq(k[2], key[0]);
+    ck_assert_int_eq(sec_store_set(f.st, f.p, NS, key, "x", 1, 60), APR_SUCCESS);
+    mc_expect(&f, key, "x", 1);
+    apr_pool_destroy(f.p);
+}
+END_TEST
+
+/* A value over memcached's item size limit (1 MiB by default) is "too big",
+ * and the connection is still good afterwards. */
+START_TEST(live_too_big)
+{
+    mc_fixture_t f = mc_open(servers_env(), "timeout=500ms");
+    apr_size_t n = 2 * 1024 * 1024;
+    char *big = calloc(1, n);
+    apr_status_t rv;
+
+    ck_assert_ptr_nonnull(big);
+    rv = sec_store_set(f.st, f.p, NS, rk(&f, "big"), big, n, 60);
+    ck_assert_msg(rv == SEC_STORE_ETOOBIG, "set of 2 MiB: %d (%s)", rv,
+                  sec_store_strerror(f.p, rv));
+    mc_expect_missing(&f, rk(&f, "big"));
+    ck_assert_int_eq(sec_store_set(f.st, f.p, NS, rk(&f, "after"), "ok", 2, 60), APR_SUCCESS);
+    mc_expect(&f, rk(&f, "after"), "ok", 2);
+    ck_assert_uint_eq(sec_metrics_store_errors(f.metrics, SEC_STORE_KIND_MEMCACHED,
+                                               SEC_ERRK_TOOBIG), 1);
+    free(big);
+    apr_pool_destroy(f.p);
+}
+END_TEST
+
 START_TEST(live_status)
 {
     mc_fixture_t f = mc_open(servers_env(), "timeout=100ms");
@@ -548,6 +599,7 @@ START_TEST(live_status)
     ck_assert_ptr_nonnull(j);
     ck_assert_str_eq(json_string_value(json_object_get(j, "kind")), "memcached");
     ck_assert(json_is_true(json_object_get(j, "reachable")));
+    ck_assert(json_is_false(json_object_get(j, "degraded")));
     servers = json_object_get(j, "servers");
     ck_assert(json_is_array(servers));
     ck_assert_int_eq((int)json_array_size(servers), f.cfg->servers->nelts);
@@ -619,6 +671,85 @@ START_TEST(live_threads)
     }
     ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, key, 0, 60, &n), APR_SUCCESS);
     ck_assert_uint_eq(n, MC_THREADS * MC_THREAD_INCRS);
+    apr_pool_destroy(f.p);
+}
+END_TEST
+
+#define RACE_KEYS 1000
+
+typedef struct {
+    sec_store_t *st;
+    apr_pool_t *p;
+    const char *run;
+    pthread_barrier_t *barrier;   /* all threads go for key j together */
+    int failures;
+    apr_status_t first_error;
+} race_worker_t;
+
+static void *APR_THREAD_FUNC race_thread(apr_thread_t *t, void *data)
+{
+    race_worker_t *w = data;
+    int j;
+
+    for (j = 0; j < RACE_KEYS; j++) {
+        apr_uint64_t out = 0;
+        apr_status_t rv;
+        pthread_barrier_wait(w->barrier);
+        rv = sec_store_incr(w->st, w->p, NS, apr_psprintf(w->p, "%s-race-%d", w->run,
+                                         j), 1, 60, &out);
+        if (rv != APR_SUCCESS || out == 0 || out > MC_THREADS) {
+            if (!w->failures++) {
+                w->first_error = rv;
+            }
+        }
+    }
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+/* Several clients increment the same new keys at the same moment (what
+ * prefork children do with a rate-limit counter): the first increment of a
+ * key creates it, and every one of them must count. */
+START_TEST(live_concurrent_create)
+{
+    mc_fixture_t f = mc_open(servers_env(), "timeout=500ms pool=4");
+    apr_thread_t *th[MC_THREADS];
+    race_worker_t w[MC_THREADS];
+    pthread_barrier_t barrier;
+    int i, wrong = 0;
+
+    ck_assert_int_eq(pthread_barrier_init(&barrier, NULL, MC_THREADS), 0);
+    for (i = 0; i < MC_THREADS; i++) {
+        w[i].st = f.st;
+        w[i].run = f.run;
+        w[i].barrier = &barrier;
+        w[i].failures = 0;
+        w[i].first_error = APR_SUCCESS;
+        ck_assert_int_eq(apr_pool_create(&w[i].p, NULL), APR_SUCCESS);
+    }
+    for (i = 0; i < MC_THREADS; i++) {
+        ck_assert_int_eq(apr_thread_create(&th[i], NULL, race_thread, &w[i], f.p), APR_SUCCESS);
+    }
+    for (i = 0; i < MC_THREADS; i++) {
+        apr_status_t trv;
+        ck_assert_int_eq(apr_thread_join(&trv, th[i]), APR_SUCCESS);
+    }
+    pthread_barrier_destroy(&barrier);
+    for (i = 0; i < MC_THREADS; i++) {
+        ck_assert_msg(w[i].failures == 0, "thread %d: %d of %d increments failed, the first "
+                      "with \"%s\" (%d)", i, w[i].failures, RACE_KEYS,
+                      sec_store_strerror(f.p, w[i].first_error), w[i].first_error);
+        apr_pool_destroy(w[i].p);
+    }
+    for (i = 0; i < RACE_KEYS; i++) {
+        char *val;
+        apr_size_t len;
+        if (sec_store_get(f.st, f.p, NS, apr_psprintf(f.p, "%s-race-%d", f.run, i), &val, &len)
+            != APR_SUCCESS || strcmp(val, "4")) {
+            wrong++;
+        }
+    }
+    ck_assert_msg(wrong == 0, "%d of %d counters are not 4", wrong, RACE_KEYS);
     apr_pool_destroy(f.p);
 }
 END_TEST
@@ -704,6 +835,19 @@ START_TEST(live_partial_outage)
     }
     ck_assert_int_gt(ok, 0);
     ck_assert_int_gt(down, 0);
+    /* the health document shows one node down */
+    {
+        json_t *j = NULL, *srv;
+        ck_assert_int_eq(f.st->status(f.st, f.p, &j), APR_SUCCESS);
+        ck_assert_ptr_nonnull(j);
+        ck_assert(json_is_true(json_object_get(j, "degraded")));
+        ck_assert_int_eq(json_integer_value(json_object_get(j, "serversUp")), 1);
+        ck_assert_int_eq(json_integer_value(json_object_get(j, "serversTotal")), 2);
+        srv = json_object_get(j, "servers");
+        ck_assert(json_is_true(json_object_get(json_array_get(srv, 0), "up")));
+        ck_assert(json_is_false(json_object_get(json_array_get(srv, 1), "up")));
+        json_decref(j);
+    }
     apr_pool_destroy(f.p);
     apr_pool_destroy(tp);
 }
@@ -792,6 +936,7 @@ START_TEST(outage_nothing_listening)
     ck_assert_int_eq(f.st->status(f.st, f.p, &j), APR_SUCCESS);
     ck_assert_ptr_nonnull(j);
     ck_assert(json_is_false(json_object_get(j, "reachable")));
+    ck_assert(json_is_true(json_object_get(j, "degraded")));
     ck_assert_int_eq(json_integer_value(json_object_get(j, "serversUp")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(j, "serversTotal")), 1);
     srv = json_array_get(json_object_get(j, "servers"), 0);
@@ -893,8 +1038,11 @@ Suite *store_memcached_suite(void)
         tcase_add_test(tc, live_ttl);
         tcase_add_test(tc, live_ttl_long);
         tcase_add_test(tc, live_long_keys);
+        tcase_add_test(tc, live_longest_prefix_and_key);
+        tcase_add_test(tc, live_too_big);
         tcase_add_test(tc, live_status);
         tcase_add_test(tc, live_threads);
+        tcase_add_test(tc, live_concurrent_create);
         tcase_add_test(tc, live_replicas);
         tcase_add_test(tc, live_partial_outage);
     }

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/time.h>
+#include <time.h>
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 #include <apr_shm.h>
@@ -21,6 +23,33 @@ typedef struct {
     sec_shm_t *shm;
     sec_store_t *st;
 } fixture_t;
+
+/* A controllable wall clock. apr_time_now() reads gettimeofday(); this
+ * definition in the test program takes its place for the whole process and
+ * passes through to the real clock unless a test turns the fake on (CK_FORK:
+ * only in that test's own process). With the fake on, time stands still at
+ * fake_sec.5 and moves on by one second at the fake_tick_at-th reading. */
+static int fake_on;
+static long long fake_sec;
+static int fake_tick_at;
+
+int gettimeofday(struct timeval *restrict tv, void *restrict tz)
+{
+    (void)tz;
+    if (!fake_on) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        tv->tv_sec = ts.tv_sec;
+        tv->tv_usec = ts.tv_nsec / 1000;
+        return 0;
+    }
+    if (fake_tick_at > 0 && --fake_tick_at == 0) {
+        fake_sec++;
+    }
+    tv->tv_sec = (time_t)fake_sec;
+    tv->tv_usec = 500000;
+    return 0;
+}
 
 static fixture_t make_store(apr_uint64_t size)
 {
@@ -68,6 +97,14 @@ static void expect_missing(fixture_t *f, const char *key)
 
     ck_assert_msg(rv == APR_NOTFOUND, "get %s: want not found, got %s", key,
                   sec_store_strerror(f->p, rv));
+}
+
+/* Checked teardown: a failed test must not leave the fake clock on for the
+ * next one when tests run without fork (CK_FORK=no). */
+static void fake_clock_off(void)
+{
+    fake_on = 0;
+    fake_tick_at = 0;
 }
 
 /* Waits (at most 2.5 s) until the wall clock's second is at least sec. */
@@ -283,6 +320,58 @@ START_TEST(ttl_huge_does_not_wrap)
 }
 END_TEST
 
+/* An entry overwritten in the very second it expires, by a value that needs a
+ * new chunk while the data area is full: the reclaim sweep inside the write
+ * must not free the slot being written (set would return success and the
+ * value would be gone). The sweep covers 4096 of the ~10000 slots of a 1 MiB
+ * segment, so each round hits the slot with p ~ 0.4; 30 rounds. */
+START_TEST(overwrite_at_expiry_second)
+{
+    int round, lost = 0;
+    char big[5000], mid[100];
+
+    memset(big, 'b', sizeof(big));
+    memset(mid, 'm', sizeof(mid));
+    for (round = 0; round < 30; round++) {
+        fixture_t f = make_store(SEC_SHM_MIN_SIZE);
+        sec_shm_stats_t ss;
+        apr_uint64_t i, chunks;
+        apr_status_t rv, g;
+        char *val;
+        apr_size_t len;
+
+        fake_sec = 1800000000LL + round * 100;
+        fake_tick_at = 0;
+        fake_on = 1;
+        ck_assert_msg(apr_time_sec(apr_time_now()) == fake_sec,
+                      "the test clock is not in effect (apr_time_now doesn't use gettimeofday?)");
+        /* fill every page with 8 KiB chunks of long-lived entries */
+        sec_shm_stats(f.shm, &ss);
+        chunks = ss.data_bytes / (64 * 1024) * 8;
+        for (i = 0; i < chunks; i++) {
+            ck_assert_int_eq(sec_store_set(f.st, f.p, NS, apr_psprintf(f.p, "fill%" APR_UINT64_T_FMT,
+                                           i), big, sizeof(big), 3600), APR_SUCCESS);
+        }
+        /* K: inline, expires at fake_sec + 1 */
+        ck_assert_int_eq(sec_store_set(f.st, f.p, NS, "K", "small", 5, 1), APR_SUCCESS);
+        /* the overwrite: the wrapper's and find_slot's readings are in second
+         * fake_sec, the sweep's (third reading) in fake_sec + 1 */
+        fake_tick_at = 3;
+        rv = sec_store_set(f.st, f.p, NS, "K", mid, sizeof(mid), 0);
+        fake_tick_at = 0;
+        ck_assert_int_eq(rv, APR_SUCCESS);
+        g = sec_store_get(f.st, f.p, NS, "K", &val, &len);
+        if (g != APR_SUCCESS || len != sizeof(mid)) {
+            lost++;
+        }
+        fake_on = 0;
+        apr_pool_destroy(f.p);
+    }
+    ck_assert_msg(lost == 0, "in %d of 30 rounds set() returned success and the value was "
+                  "gone (the reclaim sweep freed the slot being written)", lost);
+}
+END_TEST
+
 START_TEST(key_namespacing)
 {
     apr_pool_t *p = unit_pool();
@@ -374,6 +463,42 @@ START_TEST(wrappers_reject_bad_keys)
     expect_value(&f, "user name\n", "C", 1);
     expect_missing(&f, "user name");
     apr_pool_destroy(f.p);
+}
+END_TEST
+
+/* The always-unavailable store (sec_store.c): every operation is an outage,
+ * never a miss. */
+START_TEST(unavailable_store)
+{
+    apr_pool_t *p = unit_pool();
+    sec_store_t *st = sec_store_unavailable_make(p, "memcached", SEC_STORE_KIND_MEMCACHED);
+    sec_metrics_t *m = apr_pcalloc(p, sec_metrics_size());
+    json_t *j = NULL;
+    char *val = NULL;
+    apr_size_t len = 0;
+    apr_uint64_t n = 0;
+
+    ck_assert_ptr_nonnull(st);
+    ck_assert_str_eq(st->name, "memcached");
+    ck_assert_int_eq(st->kind, SEC_STORE_KIND_MEMCACHED);
+    sec_metrics_init(m);
+    st->metrics = m;
+    ck_assert_int_eq(sec_store_get(st, p, NS, "k", &val, &len), SEC_STORE_EUNAVAILABLE);
+    ck_assert_int_eq(sec_store_set(st, p, NS, "k", "v", 1, 0), SEC_STORE_EUNAVAILABLE);
+    ck_assert_int_eq(sec_store_add(st, p, NS, "k", "v", 1, 0), SEC_STORE_EUNAVAILABLE);
+    ck_assert_int_eq(sec_store_incr(st, p, NS, "k", 1, 0, &n), SEC_STORE_EUNAVAILABLE);
+    ck_assert_int_eq(sec_store_del(st, p, NS, "k"), SEC_STORE_EUNAVAILABLE);
+    ck_assert_int_eq(sec_store_get(st, p, "BAD NS", "k", &val, &len), SEC_STORE_EBADKEY);
+    ck_assert_uint_eq(sec_metrics_store_errors(m, SEC_STORE_KIND_MEMCACHED, SEC_ERRK_UNAVAILABLE),
+                      5);
+    ck_assert_uint_eq(sec_metrics_store_ops(m, SEC_STORE_KIND_MEMCACHED, SEC_OP_INCR), 1);
+    ck_assert_int_eq(st->status(st, p, &j), APR_SUCCESS);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "kind")), "memcached");
+    ck_assert(json_is_false(json_object_get(j, "reachable")));
+    ck_assert(json_is_string(json_object_get(j, "error")));
+    json_decref(j);
+    apr_pool_destroy(p);
 }
 END_TEST
 
@@ -826,12 +951,15 @@ Suite *store_shm_suite(void)
     TCase *tc = tcase_create("ops");
 
     tcase_set_timeout(tc, 20);
+    tcase_add_checked_fixture(tc, NULL, fake_clock_off);
     tcase_add_test(tc, basic_ops);
     tcase_add_test(tc, value_sizes);
     tcase_add_test(tc, ttl_expiry);
     tcase_add_test(tc, ttl_huge_does_not_wrap);
+    tcase_add_test(tc, overwrite_at_expiry_second);
     tcase_add_test(tc, key_namespacing);
     tcase_add_test(tc, wrappers_reject_bad_keys);
+    tcase_add_test(tc, unavailable_store);
     tcase_add_test(tc, stats_sane);
     tcase_add_test(tc, create_limits);
     suite_add_tcase(s, tc);

@@ -1,0 +1,43 @@
+# The shared store stopped mid-run: onstorefail=open keeps a per-server
+# limit in shared memory, onstorefail=closed answers 503 with the envelope;
+# the status page shows the fallback; all recover when memcached returns.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test qw(plan ok);
+use Apache::TestRequest qw(GET);
+use Apache::TestUtil qw(t_cmp);
+use JSON::PP ();
+use SecTest qw(:all);
+use SecCore qw(:all);
+
+plan tests => 10;
+
+ok t_cmp(GET(url('rldown', '/open'))->code, 200, 'open zone works while memcached is up');
+ok t_cmp(GET(url('rldown', '/closed'))->code, 200, 'closed zone works while memcached is up');
+ok t_cmp(status_doc('rldown')->{modules}{secratelimit}{fallbackActive}, JSON::PP::false,
+         'no fallback while up');
+
+mc_stop(3);
+
+# open: the local limit (the zone's own rate, 3/1m, per server) applies
+my @open = map { GET(url('rldown', '/open'))->code } 1 .. 5;
+ok t_cmp("@open", '200 200 200 429 429', 'open: allowed up to the local bound, then 429');
+
+my $closed = GET(url('rldown', '/closed'), Accept => 'application/json');
+ok t_cmp($closed->code, 503, 'closed: 503');
+ok t_cmp($closed->content, qr/"code":"STORE_UNAVAILABLE"/, 'closed: the envelope says why');
+ok t_cmp(status_doc('rldown')->{modules}{secratelimit}{fallbackActive}, JSON::PP::true,
+         'status shows the local fallback is active');
+my $m = GET('/secmods/metrics')->content;
+ok metric_value($m, 'secmods_ratelimit_requests_total{zone="t_open",outcome="fallback"}') >= 3
+    or print "# fallback metric\n";
+
+mc_start(3);
+
+my $ok = wait_for(10, sub { GET(url('rldown', '/closed'))->code == 200 });
+ok $ok or print "# closed zone did not recover\n";
+ok t_cmp(GET('/')->code, 200, 'the server served throughout');
