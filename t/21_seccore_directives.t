@@ -35,15 +35,18 @@ print $fh "ServerRoot \"$dir\"\nServerName 127.0.0.1\nErrorLog \"$dir/error_log\
           "DefaultRuntimeDir \"$dir\"\nLoadModule mpm_${mpm}_module \"$moddir/mod_mpm_$mpm.so\"\n",
           "LoadModule unique_id_module \"$moddir/mod_unique_id.so\"\n",
           "LoadModule security2_module \"$sec2\"\n",
-          "LoadModule seccore_module \"", SecTest::module_path(), "\"\n";
+          "LoadModule seccore_module \"", SecTest::module_path(), "\"\n",
+          "LoadModule secratelimit_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_secratelimit.so'), "\"\n";
 close $fh;
 my @listing = qx{"@{[SecTest::httpd_bin()]}" -f "$dir/httpd.conf" -L 2>&1};
 my %count;
 for (@listing) {
     $count{$1}++ if /^<?([A-Za-z][\w]*)>? \(/ || /^<?([A-Za-z][\w]*)>?\s*$/;
 }
-my @ours = grep { exists $count{$_} } qw(SecStore SecKeyFile SecEventLog SecEventLogTruncateIP
-                                        SecRequestIDHeader SecRequestIDTrustFrom);
-ok t_cmp(scalar @ours, 6, 'httpd -L lists our six directives');
+my @mine = qw(SecStore SecKeyFile SecEventLog SecEventLogTruncateIP SecRequestIDHeader
+              SecRequestIDTrustFrom SecRateLimitZone SecRateLimit SecRateLimitExempt
+              SecRateLimitHeaders SecRateLimitLegacyHeaders SecKillSwitch);
+my @ours = grep { exists $count{$_} } @mine;
+ok t_cmp(scalar @ours, scalar @mine, 'httpd -L lists all our directives');
 my @dups = grep { $count{$_} > 1 } sort keys %count;
 ok t_cmp("@dups", '', 'no directive name is listed twice');
