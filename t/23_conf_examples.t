@@ -1,0 +1,38 @@
+# Every shipped snippet under conf/ passes configtest, so what the docs tell
+# admins to copy actually loads.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test qw(plan ok);
+use Apache::TestUtil qw(t_cmp);
+use SecTest qw(:all);
+
+my $top = build_dir();
+my $libs = File::Spec->catfile($top, '.libs');
+my %module_of = (secratelimit => 'secratelimit', secheaders => 'secheaders',
+                 secsession => 'secsession', seccsrf => 'seccsrf');
+my @files = sort(glob("$top/conf/examples/*.conf"), "$top/conf/seccore.conf",
+                 grep { -f } map { "$top/conf/$_.conf" } sort keys %module_of);
+
+plan tests => scalar @files;
+
+for my $file (@files) {
+    open my $fh, '<', $file or die "$file: $!";
+    my $text = do { local $/; <$fh> };
+    close $fh;
+    # Load every built secmods module the snippet may use, from this tree.
+    my $load = '';
+    for my $m (sort keys %module_of) {
+        my $so = "$libs/mod_$m.so";
+        $load .= "LoadModule ${m}_module \"$so\"\n" if -f $so;
+    }
+    # Debian's envvars are not set here.
+    $text =~ s/\$\{APACHE_LOG_DIR\}/logs/g;
+    my ($rc, $out) = configtest($load . $text,
+                                modules => [qw(remoteip authn_core authn_file auth_basic
+                                               authz_user authz_host headers alias)]);
+    ok t_cmp($rc, 0, "configtest of conf/" . ($file =~ s{.*/conf/}{}r)) or print "# $out";
+}
