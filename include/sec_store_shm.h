@@ -4,8 +4,8 @@
  *
  * - Keys are reduced to a 128-bit digest, two SipHash-2-4 values keyed with a
  *   random per-segment seed, so an attacker can't aim keys at one probe window.
- * - Open addressing, linear probing in a window of 32 slots; tombstones on
- *   delete. Counters and values up to 8 bytes live in the slot itself; larger
+ * - Open addressing, linear probing in windows of 32 slots, two candidate
+ *   windows per key (at h1 and at h2, the emptier wins); tombstones on delete. Counters and values up to 8 bytes live in the slot itself; larger
  *   values in slab chunks of power-of-two size classes.
  * - Expiry is checked on access; expired slots are reused. When a window or a
  *   size class is full, the entry nearest to expiry is evicted, counted in the

@@ -1,6 +1,7 @@
 /* Rate-limit zones and arithmetic; see sec_ratelimit.h. */
 #include <string.h>
 #include <stdlib.h>
+#include <math.h>
 #include <apr_strings.h>
 #include <apr_lib.h>
 #include "sec_ratelimit.h"
@@ -304,7 +305,7 @@ apr_uint32_t sec_rl_retry_after(const sec_rl_zone_t *z, apr_uint64_t prev, apr_u
     }
     if (t < 1) t = 1;
     if (t > 2 * w) t = 2 * w;
-    return (apr_uint32_t)(t + 0.999);
+    return (apr_uint32_t)ceil(t);
 }
 
 apr_uint32_t sec_rl_lease_size(const sec_rl_zone_t *z)

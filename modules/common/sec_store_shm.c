@@ -440,50 +440,95 @@ static apr_status_t chunk_alloc(sec_shm_t *s, int cls, apr_uint32_t *off)
 
 /* --- slots -------------------------------------------------------------- */
 
-/* Finds the key's slot. With create, returns a slot to (re)use when absent:
- * the first free one in the probe window, else the window's entry nearest
- * to expiry, evicted. *found says whether a live entry was there. */
-static slot_t *find_slot(sec_shm_t *s, apr_uint64_t h1, apr_uint64_t h2, int create, int *found)
-{
-    apr_uint64_t home = h1 % s->h->nslots, i;
-    apr_uint32_t now = now_s();
-    slot_t *free_sl = NULL, *victim = NULL;
+typedef struct {
+    slot_t *found;
+    slot_t *free_sl;          /* first reusable slot */
+    apr_uint64_t free_dist;   /* its distance from the window's start */
+    slot_t *victim;           /* live entry nearest to expiry */
+} window_scan_t;
 
-    *found = 0;
+/* Scans one probe window from home: stops at the key, or at a never-used
+ * slot (no key was placed beyond one). Expired entries passed on the way are
+ * reclaimed. */
+static void scan_window(sec_shm_t *s, apr_uint64_t home, apr_uint64_t h1, apr_uint64_t h2,
+                        apr_uint32_t now, window_scan_t *w)
+{
+    apr_uint64_t i;
+
+    memset(w, 0, sizeof(*w));
     for (i = 0; i < PROBE_WINDOW && i < s->h->nslots; i++) {
         slot_t *sl = &s->slots[(home + i) % s->h->nslots];
         if (sl->state == SLOT_EMPTY) {
-            if (!free_sl) {
-                free_sl = sl;
+            if (!w->free_sl) {
+                w->free_sl = sl;
+                w->free_dist = i;
             }
-            break;
+            return;
         }
         if (sl->state == SLOT_USED && expired(sl, now)) {
-            slot_release(s, sl);   /* lazy expiry: reclaim what we pass */
+            slot_release(s, sl);   /* lazy expiry */
         }
         if (sl->state == SLOT_TOMB) {
-            if (!free_sl) {
-                free_sl = sl;
+            if (!w->free_sl) {
+                w->free_sl = sl;
+                w->free_dist = i;
             }
             continue;
         }
         if (sl->h1 == h1 && sl->h2 == h2) {
-            *found = 1;
-            return sl;
+            w->found = sl;
+            return;
         }
-        if (!victim || (sl->expires && (!victim->expires || sl->expires < victim->expires))) {
-            victim = sl;
+        if (!w->victim ||
+            (sl->expires && (!w->victim->expires || sl->expires < w->victim->expires))) {
+            w->victim = sl;
         }
+    }
+}
+
+/* Finds the key's slot. Each key has two candidate windows, at h1 and at h2
+ * ("two choices"): a new key goes to the one with a free slot sooner, which
+ * keeps windows from overflowing until the table is nearly full (one window
+ * alone starts evicting live keys well below 75% load). With create, returns
+ * a slot to (re)use when absent, else the entry of both windows nearest to
+ * expiry, evicted. *found says whether a live entry was there. */
+static slot_t *find_slot(sec_shm_t *s, apr_uint64_t h1, apr_uint64_t h2, int create, int *found)
+{
+    apr_uint32_t now = now_s();
+    window_scan_t a, b;
+    slot_t *use, *victim;
+
+    *found = 0;
+    scan_window(s, h1 % s->h->nslots, h1, h2, now, &a);
+    if (a.found) {
+        *found = 1;
+        return a.found;
+    }
+    scan_window(s, h2 % s->h->nslots, h1, h2, now, &b);
+    if (b.found) {
+        *found = 1;
+        return b.found;
     }
     if (!create) {
         return NULL;
     }
-    if (!free_sl && victim) {
-        note_eviction(s);
-        slot_release(s, victim);
-        free_sl = victim;
+    if (a.free_sl && (!b.free_sl || a.free_dist <= b.free_dist)) {
+        return a.free_sl;
     }
-    return free_sl;
+    if (b.free_sl) {
+        return b.free_sl;
+    }
+    victim = a.victim;
+    if (b.victim && (!victim || (b.victim->expires &&
+                                 (!victim->expires || b.victim->expires < victim->expires)))) {
+        victim = b.victim;
+    }
+    use = victim;
+    if (use) {
+        note_eviction(s);
+        slot_release(s, use);
+    }
+    return use;
 }
 
 static void slot_claim(sec_shm_t *s, slot_t *sl, apr_uint64_t h1, apr_uint64_t h2)

@@ -337,7 +337,7 @@ void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char 
     char *v;
     apr_size_t len;
 
-    int direct = shared->kind == SEC_STORE_KIND_SHM || z->lease == 0;
+    int direct = shared->kind == SEC_STORE_KIND_SHM || z->lease == 1;
 
     memset(res, 0, sizeof(*res));
     if (!z->report_only && deny_cached(r, local, kh, res)) {

@@ -16,6 +16,7 @@ Suite *store_shm_suite(void);
 Suite *store_memcached_suite(void);
 Suite *metrics_suite(void);
 Suite *reqid_suite(void);
+Suite *ratelimit_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 

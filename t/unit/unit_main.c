@@ -117,6 +117,7 @@ int main(void)
     srunner_add_suite(sr, envelope_suite());
     srunner_add_suite(sr, event_suite());
     srunner_add_suite(sr, reqid_suite());
+    srunner_add_suite(sr, ratelimit_suite());
     srunner_add_suite(sr, metrics_suite());
     srunner_add_suite(sr, store_shm_suite());
     srunner_add_suite(sr, store_memcached_suite());
