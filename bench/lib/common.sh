@@ -65,13 +65,26 @@ port_listening() {
     [[ -n $(ss -Hltn "sport = :$1" 2>/dev/null) ]]
 }
 
-# A random high port nobody listens on. Random rather than sequential so two
-# benches (or a test suite) started at once are unlikely to pick the same one.
+port_in_use() { # any socket in any state, not only listeners
+    [[ -n $(ss -Htan "sport = :$1 or dport = :$1" 2>/dev/null) ]]
+}
+
+# A random port that no socket uses, outside the kernel's ephemeral range:
+# inside it, any outgoing connection (wrk's, a test suite's) may hold the port
+# by the time httpd binds it, and the bind fails with EADDRINUSE. Random
+# rather than sequential so parallel users are unlikely to pick the same one.
 free_port() {
-    local p i
+    local lo hi p i base span
+    read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { lo=32768; hi=60999; }
+    if ((lo > 11000)); then
+        base=10000 span=$((lo - 10000))
+    else
+        base=$((hi + 1)) span=$((65535 - hi))
+    fi
+    ((span > 0)) || die "no port range outside the ephemeral range $lo-$hi"
     for ((i = 0; i < 200; i++)); do
-        p=$((20000 + RANDOM % 40000))
-        port_listening "$p" || { echo "$p"; return 0; }
+        p=$((base + (RANDOM * 32768 + RANDOM) % span))
+        port_in_use "$p" || { echo "$p"; return 0; }
     done
     die "no free loopback port found"
 }

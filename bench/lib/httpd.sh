@@ -5,6 +5,41 @@
 # serves, measure its memory, stop it. Only one runs at a time so scenarios
 # never compete for the cores.
 
+declare -A SCEN_FPRINT=() # scenario -> module_fingerprint at render time
+# The project's modules are copied into the run dir once, at the start, and
+# loaded from there: the C code is rebuilt while benches run, and every round
+# must measure the same build (and never a half-linked .so).
+declare -A SNAP_COPY=() SNAP_SRC=() SNAP_SUM=() SNAP_MTIME=()
+SNAP_CHANGED=()
+
+# snapshot_module SRC: sets SNAP_RESULT to the run's copy of SRC.
+snapshot_module() {
+    local src=$1 dst
+    if [[ -z ${SNAP_COPY[$src]:-} ]]; then
+        mkdir -p "$RUN_DIR/modules"
+        dst=$RUN_DIR/modules/${src##*/}
+        [[ ! -e $dst ]] || dst=$RUN_DIR/modules/${#SNAP_COPY[@]}-${src##*/}
+        cp "$src" "$dst"
+        SNAP_COPY[$src]=$dst
+        SNAP_SRC[$dst]=$src
+        SNAP_SUM[$src]=$(sha256sum <"$dst" | cut -d' ' -f1)
+        SNAP_MTIME[$src]=$(date -r "$src" '+%Y-%m-%d %H:%M:%S')
+    fi
+    SNAP_RESULT=${SNAP_COPY[$src]}
+}
+
+# Warn about snapshotted modules whose source changed during the run.
+check_snapshots() {
+    local src
+    SNAP_CHANGED=()
+    for src in "${!SNAP_COPY[@]}"; do
+        if [[ $(sha256sum <"$src" 2>/dev/null | cut -d' ' -f1) != "${SNAP_SUM[$src]}" ]]; then
+            SNAP_CHANGED+=("$src")
+            warn "$src was rebuilt during the run; the numbers are for the copy taken at the start (${SNAP_SUM[$src]:0:16})"
+        fi
+    done
+}
+
 # bash 5.2 would otherwise expand "&" in ${var//pat/rep} replacements.
 shopt -u patsub_replacement 2>/dev/null || true
 
@@ -25,7 +60,7 @@ substitute() {
 # render_scenario NAME: writes $RUN_DIR/NAME/{httpd.conf,scenario.conf}.
 # Returns 2 (and sets the reason) when the scenario cannot run here.
 render_scenario() {
-    local name=$1 left path
+    local name=$1 left path conf
     SCEN_RUN_DIR=$RUN_DIR/$name
     mkdir -p "$SCEN_RUN_DIR/runtime"
     substitute "$(cat "$CONF_TEMPLATE")" >"$SCEN_RUN_DIR/httpd.conf"
@@ -38,6 +73,14 @@ render_scenario() {
             return 2
         fi
     done < <(awk '$1 == "LoadModule" { print $3 } $1 == "LoadFile" { print $2 }' "$SCEN_RUN_DIR/scenario.conf" | tr -d '"')
+    conf=$(cat "$SCEN_RUN_DIR/scenario.conf")
+    while read -r path; do
+        [[ $path == /usr/* ]] && continue
+        snapshot_module "$path"
+        conf=${conf//"$path"/"$SNAP_RESULT"}
+    done < <(awk '$1 == "LoadModule" { print $3 } $1 == "LoadFile" { print $2 }' "$SCEN_RUN_DIR/scenario.conf" | tr -d '"')
+    printf '%s\n' "$conf" >"$SCEN_RUN_DIR/scenario.conf"
+    SCEN_FPRINT[$name]=$(module_fingerprint "$name")
     left=$(cat "$SCEN_RUN_DIR/httpd.conf" "$SCEN_RUN_DIR/scenario.conf" | grep -v '^[[:space:]]*#' |
         grep -o '@[A-Z_]*@' | sort -u | tr '\n' ' ' || true)
     if [[ -n $left ]]; then
@@ -45,6 +88,14 @@ render_scenario() {
         return 1
     fi
     return 0
+}
+
+# module_fingerprint NAME -> "sha256  path" of every file the scenario loads.
+# The C code is rebuilt while benches run; a round measured against another
+# build than the others would make the median meaningless.
+module_fingerprint() {
+    awk '$1 == "LoadModule" { print $3 } $1 == "LoadFile" { print $2 }' "$RUN_DIR/$1/scenario.conf" |
+        tr -d '"' | while read -r path; do sha256sum "$path"; done
 }
 
 httpd_configtest() { # NAME

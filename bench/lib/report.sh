@@ -69,7 +69,7 @@ machine_description() {
 
 # write_markdown FILE PNG_NAME ELAPSED_S
 write_markdown() {
-    local f=$1 png=$2 elapsed=$3 n rev
+    local f=$1 png=$2 elapsed=$3 n rev sum path
     rev=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo "no commit")
     if [[ -n $(git -C "$REPO_DIR" status --porcelain 2>/dev/null | head -n1) ]]; then rev+=" (dirty tree)"; fi
     {
@@ -83,6 +83,19 @@ write_markdown() {
         echo "## Settings"
         echo
         echo "- source: $rev; build dir $BUILD_DIR"
+        for n in "${SCEN_NAMES[@]}"; do
+            [[ -n ${SCEN_FPRINT[$n]:-} ]] || continue
+            while read -r sum path; do
+                if [[ -n ${SNAP_SRC[$path]:-} ]]; then
+                    echo "- $n loads ${SNAP_SRC[$path]} as copied at the start (sha256 ${sum:0:16}, built ${SNAP_MTIME[${SNAP_SRC[$path]}]})"
+                else
+                    echo "- $n loads $path (sha256 ${sum:0:16})"
+                fi
+            done <<<"${SCEN_FPRINT[$n]}"
+        done
+        for path in "${SNAP_CHANGED[@]}"; do
+            echo "- **$path was rebuilt during the run**; the numbers are for the copy taken at the start"
+        done
         echo "- wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency http://127.0.0.1:PORT/PATH, keep-alive"
         echo "- $BENCH_ROUNDS interleaved round(s); each scenario per round: fresh httpd, ${BENCH_WARMUP} warm-up, measurement, memory sample, stop"
         echo "- one httpd at a time; event MPM, 2 children x 32 threads, KeepAlive On, MaxKeepAliveRequests 100, no access log (bench/conf/httpd.conf.in)"
