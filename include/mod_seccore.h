@@ -56,4 +56,18 @@ APR_DECLARE_OPTIONAL_FN(int, seccore_error, (request_rec *r, int status, const c
 APR_DECLARE_OPTIONAL_FN(void, seccore_metric_add, (const char *family, const char *labels,
                         apr_uint64_t delta));
 
+/* The request the client sent, for any subrequest or internal redirect of it
+ * (ErrorDocument, DirectoryIndex): request ids, notes and per-request state
+ * that must be shared by all of them live there. */
+static inline request_rec *seccore_initial_request(request_rec *r)
+{
+    while (r->main) {
+        r = r->main;
+    }
+    while (r->prev) {
+        r = r->prev;
+    }
+    return r;
+}
+
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "sec_envelope.h"
+#include "sec_json.h"
 
 const char *sec_status_reason(int status)
 {
@@ -57,16 +58,16 @@ char *sec_envelope_json(apr_pool_t *p, const sec_envelope_t *e)
     json_t *v;
     char *out;
 
-    json_object_set_new(j, "error", json_string(e->error ? e->error : sec_status_reason(e->status)));
+    json_object_set_new(j, "error", sec_json_string_lossy(e->error ? e->error : sec_status_reason(e->status)));
     if (e->message) {
-        json_object_set_new(j, "message", json_string(e->message));
+        json_object_set_new(j, "message", sec_json_string_lossy(e->message));
     }
     if (e->code) {
-        json_object_set_new(j, "code", json_string(e->code));
+        json_object_set_new(j, "code", sec_json_string_lossy(e->code));
     }
     json_object_set_new(j, "status", json_integer(e->status));
     if (e->request_id) {
-        json_object_set_new(j, "requestId", json_string(e->request_id));
+        json_object_set_new(j, "requestId", sec_json_string_lossy(e->request_id));
     }
     if (e->extra && json_is_object(e->extra)) {
         json_object_foreach(e->extra, k, v) {

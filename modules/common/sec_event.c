@@ -6,6 +6,7 @@
 #include <apr_lib.h>
 #include "sec_event.h"
 #include "sec_cidr.h"
+#include "sec_json.h"
 
 /* Field names that may carry a secret, matched as substrings. A module that
  * puts one of these in an event loses that field rather than leaking it. */
@@ -40,20 +41,7 @@ const char *sec_mask_email(apr_pool_t *p, const char *user)
 static void set_str(json_t *j, const char *k, const char *v)
 {
     if (v) {
-        /* json_string rejects invalid UTF-8; an attacker's bytes must not
-         * make the field vanish silently, so fall back to an escaped copy. */
-        json_t *s = json_string(v);
-        if (!s) {
-            char *c = strdup(v), *o;
-            for (o = c; o && *o; o++) {
-                if ((unsigned char)*o >= 0x80) {
-                    *o = '?';
-                }
-            }
-            s = json_string(c ? c : "");
-            free(c);
-        }
-        json_object_set_new(j, k, s);
+        json_object_set_new(j, k, sec_json_string_lossy(v));
     }
 }
 

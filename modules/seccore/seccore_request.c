@@ -27,19 +27,6 @@ APLOG_USE_MODULE(seccore);
 
 static ap_filter_rec_t *error_filter;
 
-/* The request the client sent: ids and notes live there so subrequests and
- * internal redirects (ErrorDocument) share them. */
-static request_rec *initial_request(request_rec *r)
-{
-    while (r->main) {
-        r = r->main;
-    }
-    while (r->prev) {
-        r = r->prev;
-    }
-    return r;
-}
-
 static const char *reqid_header(server_rec *s)
 {
     const char *h = seccore_srv(s)->reqid_header;
@@ -70,7 +57,7 @@ static const char *trusted_incoming_id(request_rec *r)
 
 const char *seccore_request_id(request_rec *r)
 {
-    request_rec *top = initial_request(r);
+    request_rec *top = seccore_initial_request(r);
     const char *id = apr_table_get(top->notes, NOTE_REQID);
 
     if (id) {
@@ -122,7 +109,7 @@ void seccore_event(request_rec *r, const char *mod_name, const char *event, cons
     char *line;
     apr_size_t len;
     apr_status_t rv;
-    request_rec *top = initial_request(r);
+    request_rec *top = seccore_initial_request(r);
 
     if (!c->event_fd) {
         return;
@@ -184,7 +171,7 @@ int seccore_error(request_rec *r, int status, const char *code, const char *mess
     /* httpd writes a custom response text as the error body; our error
      * filter then corrects the content type it forces to text/html. */
     ap_custom_response(r, status, body);
-    apr_table_setn(initial_request(r)->notes, NOTE_ERROR_CTYPE,
+    apr_table_setn(seccore_initial_request(r)->notes, NOTE_ERROR_CTYPE,
                    fmt == SEC_FORMAT_JSON ? "application/json" : "text/html; charset=utf-8");
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     apr_table_mergen(r->err_headers_out, "Vary", "Accept");
@@ -194,7 +181,7 @@ int seccore_error(request_rec *r, int status, const char *code, const char *mess
 static apr_status_t error_ctype_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
-    const char *ct = apr_table_get(initial_request(r)->notes, NOTE_ERROR_CTYPE);
+    const char *ct = apr_table_get(seccore_initial_request(r)->notes, NOTE_ERROR_CTYPE);
 
     if (ct) {
         ap_set_content_type(r, ct);
@@ -205,7 +192,7 @@ static apr_status_t error_ctype_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
 static void seccore_insert_error_filter(request_rec *r)
 {
-    if (apr_table_get(initial_request(r)->notes, NOTE_ERROR_CTYPE)) {
+    if (apr_table_get(seccore_initial_request(r)->notes, NOTE_ERROR_CTYPE)) {
         ap_add_output_filter_handle(error_filter, NULL, r, r->connection);
     }
 }

@@ -175,6 +175,23 @@ START_TEST(html_escape_function)
 }
 END_TEST
 
+/* Text that is not valid UTF-8 (a message quoting attacker input) keeps its
+ * field, with the offending bytes replaced, instead of vanishing. */
+START_TEST(json_keeps_fields_with_invalid_utf8)
+{
+    apr_pool_t *p = unit_pool();
+    sec_envelope_t e = {403, "Bad \xff title", "bad \xc3\x28 byte", "CODE\x80", "id\xfe", NULL};
+    json_t *j = load(sec_envelope_json(p, &e));
+
+    ck_assert_str_eq(jstr(j, "error"), "Bad ? title");
+    ck_assert_str_eq(jstr(j, "message"), "bad ?( byte");
+    ck_assert_str_eq(jstr(j, "code"), "CODE?");
+    ck_assert_str_eq(jstr(j, "requestId"), "id?");
+    json_decref(j);
+    apr_pool_destroy(p);
+}
+END_TEST
+
 Suite *envelope_suite(void)
 {
     Suite *s = suite_create("envelope");
@@ -187,6 +204,7 @@ Suite *envelope_suite(void)
     tcase_add_test(tc, html_escapes);
     tcase_add_test(tc, html_defaults);
     tcase_add_test(tc, html_escape_function);
+    tcase_add_test(tc, json_keeps_fields_with_invalid_utf8);
     suite_add_tcase(s, tc);
     return s;
 }
