@@ -168,12 +168,15 @@ httpd_memory() {
     echo "$pss $rss $n"
 }
 
-# http_status PATH -> status code of one GET, with nothing but bash, so a
-# scenario that answers 3xx/4xx/5xx is caught before it is measured.
+# http_status PATH [HEADER...] -> status code of one GET (with the
+# scenario's extra headers), with nothing but bash, so a scenario that
+# answers 3xx/4xx/5xx is caught before it is measured.
 http_status() {
-    local line code=000
+    local line code=000 path=$1 h extra=""
+    shift
+    for h in "$@"; do extra+="$h"$'\r\n'; done
     if exec 3<>"/dev/tcp/127.0.0.1/$HTTPD_PORT"; then
-        printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+        printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" "$extra" >&3
         if IFS= read -r -t 5 line <&3; then
             code=$(printf '%s' "$line" | awk '{ print $2 }')
         fi

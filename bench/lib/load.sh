@@ -1,9 +1,12 @@
 # shellcheck shell=bash
 # The load generator (wrk) and the memcached some scenarios need.
 
-# run_wrk URL DURATION OUTFILE: keep-alive load; wrk's own report to OUTFILE.
+# run_wrk URL DURATION OUTFILE [WRK ARGS...]: keep-alive load; wrk's own
+# report to OUTFILE. Extra arguments: -H headers, -s script.
 run_wrk() {
-    wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "$2" --latency "$1" >"$3" 2>&1
+    local url=$1 duration=$2 outfile=$3
+    shift 3
+    wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "$duration" --latency "$@" "$url" >"$outfile" 2>&1
 }
 
 # parse_wrk OUTFILE -> "RPS NON2XX SOCKET_ERRORS P99"

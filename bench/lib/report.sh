@@ -19,7 +19,7 @@ summarize() {
     done
     for n in "${SCEN_NAMES[@]}"; do
         [[ -n ${SUM_RPS[$n]:-} ]] || continue
-        SUM_RATIO[$n]=$(ratio "${SUM_RPS[$n]}" "${SUM_RPS[bare]}")
+        SUM_RATIO[$n]=$(ratio "${SUM_RPS[$n]}" "${SUM_RPS[${SCEN_RATIO_TO[$n]}]:-}")
         SUM_PSS_RATIO[$n]=$(ratio "${SUM_PSS[$n]}" "${SUM_PSS[bare]}")
         SUM_RSS_RATIO[$n]=$(ratio "${SUM_RSS[$n]}" "${SUM_RSS[bare]}")
         if [[ -z ${SCEN_TARGET[$n]} ]]; then
@@ -35,16 +35,16 @@ summarize() {
 
 print_table() {
     local n
-    echo "| scenario | median req/s | ratio | target | result | PSS MiB | PSS ratio | RSS MiB | RSS ratio |"
-    echo "|---|---:|---:|---:|---|---:|---:|---:|---:|"
+    echo "| scenario | median req/s | ratio | to | target | result | PSS MiB | PSS ratio | RSS MiB | RSS ratio |"
+    echo "|---|---:|---:|---|---:|---|---:|---:|---:|---:|"
     for n in "${SCEN_NAMES[@]}"; do
         if [[ -n ${SUM_RPS[$n]:-} && ${SCEN_STATUS[$n]} == ok ]]; then
-            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" \
-                "${SUM_RPS[$n]}" "${SUM_RATIO[$n]}" "${SCEN_TARGET[$n]:--}" "${SUM_RESULT[$n]}" \
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" \
+                "${SUM_RPS[$n]}" "${SUM_RATIO[$n]}" "${SCEN_RATIO_TO[$n]}" "${SCEN_TARGET[$n]:--}" "${SUM_RESULT[$n]}" \
                 "$(mib "${SUM_PSS[$n]}")" "${SUM_PSS_RATIO[$n]}" \
                 "$(mib "${SUM_RSS[$n]}")" "${SUM_RSS_RATIO[$n]}"
         else
-            printf '| %s | %s: %s | | %s | %s | | | | |\n' "$n" \
+            printf '| %s | %s: %s | | | %s | %s | | | | |\n' "$n" \
                 "${SCEN_STATUS[$n]^^}" "${SCEN_REASON[$n]//|/\\|}" "${SCEN_TARGET[$n]:--}" \
                 "$([[ ${SCEN_STATUS[$n]} == error ]] && echo ERROR || echo SKIP)"
         fi
@@ -99,7 +99,7 @@ write_markdown() {
         echo "- wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency http://127.0.0.1:PORT/PATH, keep-alive"
         echo "- $BENCH_ROUNDS interleaved round(s); each scenario per round: fresh httpd, ${BENCH_WARMUP} warm-up, measurement, memory sample, stop"
         echo "- one httpd at a time; event MPM, 2 children x 32 threads, KeepAlive On, MaxKeepAliveRequests 100, no access log (bench/conf/httpd.conf.in)"
-        echo "- ratio = scenario median / bare median of this run; memory = sum over httpd parent + children after the measurement, median over rounds"
+        echo "- ratio = scenario median / median of its reference (column \"to\": bare unless the scenario names another with bench-ratio-to) in this run; memory = sum over httpd parent + children after the measurement, median over rounds"
         echo "- total run time: ${elapsed} s"
         echo
         echo "## Results"
@@ -109,7 +109,7 @@ write_markdown() {
         [[ -f ${f%/*}/$png ]] && { echo "![chart]($png)"; echo; }
         echo "## Per-round raw numbers"
         echo
-        echo "| round | scenario | req/s | ratio to bare of the round | p99 latency | PSS MiB | RSS MiB | processes | socket errors | new error.log lines |"
+        echo "| round | scenario | req/s | ratio to its reference in the round | p99 latency | PSS MiB | RSS MiB | processes | socket errors | new error.log lines |"
         echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
         printf '%s\n' "${RAW_ROWS[@]}"
         echo
@@ -156,7 +156,7 @@ set yrange [0:*]
 set offsets 0, 0, graph 0.08, 0
 set xtics rotate by -25
 set grid ytics
-set title "Throughput (label: ratio to bare)"
+set title "Throughput (label: ratio to the reference, bare unless named)"
 set ylabel "requests/s"
 plot "$dat" using 1:3:xtic(2) with boxes lc rgb "#4477aa" notitle, \
      "$dat" using 1:3:(sprintf("%.3f", \$4)) with labels offset 0,0.8 notitle, \
