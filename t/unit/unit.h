@@ -17,6 +17,9 @@ Suite *store_memcached_suite(void);
 Suite *metrics_suite(void);
 Suite *reqid_suite(void);
 Suite *ratelimit_suite(void);
+Suite *csp_suite(void);
+Suite *headers_suite(void);
+Suite *cspreport_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 
