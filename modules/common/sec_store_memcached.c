@@ -42,16 +42,16 @@ sec_mc_config_t *sec_mc_config_make(apr_pool_t *p)
     return c;
 }
 
+/* sec_parse_uint for the int fields of the config. */
 static apr_status_t parse_int(const char *v, int lo, int hi, int *out)
 {
-    char *end;
-    long n = strtol(v, &end, 10);
+    apr_uint64_t n;
+    apr_status_t rv = sec_parse_uint(v, (apr_uint64_t)lo, (apr_uint64_t)hi, &n);
 
-    if (!*v || *end || n < lo || n > hi) {
-        return APR_EINVAL;
+    if (rv == APR_SUCCESS) {
+        *out = (int)n;
     }
-    *out = (int)n;
-    return APR_SUCCESS;
+    return rv;
 }
 
 apr_status_t sec_mc_config_parse(apr_pool_t *p, int argc, char *const argv[],

@@ -20,6 +20,7 @@
 #include <http_request.h>
 #include <apr_strings.h>
 #include "secratelimit.h"
+#include "sec_parse.h"
 #include "sec_log.h"
 
 APLOG_USE_MODULE(secratelimit);
@@ -40,9 +41,11 @@ APLOG_USE_MODULE(secratelimit);
 #define BAN_RECHECK 10
 #define KILL_CACHE_TTL 2
 
+/* A counter from the store; anything that isn't one reads as 0. */
 static apr_uint64_t parse_count(const char *v)
 {
-    return v ? apr_strtoi64(v, NULL, 10) : 0;
+    apr_uint64_t n;
+    return sec_parse_uint(v, 0, APR_UINT64_MAX, &n) == APR_SUCCESS ? n : 0;
 }
 
 static const char *wkey(apr_pool_t *p, const char *prefix, const char *kh, apr_uint64_t w)

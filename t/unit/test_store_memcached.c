@@ -139,6 +139,7 @@ START_TEST(config_parse_errors)
     config_bad(p, "127.0.0.1 failures=101", "failures=101");
     config_bad(p, "127.0.0.1 failures=3x", "failures=3x");
     config_bad(p, "127.0.0.1 failures=", "failures=");
+    config_bad(p, "127.0.0.1 failures=+3", "failures=+3");
     config_bad(p, "127.0.0.1 pool=0", "pool=0");
     config_bad(p, "127.0.0.1 pool=1025", "pool=1025");
     config_bad(p, "127.0.0.1 prefix=01234567890123456789012345678901234567890",
