@@ -35,10 +35,13 @@ static apr_uint64_t seq_now(apr_pool_t *p, sec_store_t *st, const char *ns)
     char *v;
     apr_size_t len;
 
-    if (sec_store_get(st, p, ns, "seq", &v, &len) != APR_SUCCESS) {
+    apr_uint64_t n;
+
+    if (sec_store_get(st, p, ns, "seq", &v, &len) != APR_SUCCESS ||
+        sec_parse_uint(v, 0, APR_UINT64_MAX, &n) != APR_SUCCESS) {
         return 0;
     }
-    return (apr_uint64_t)apr_atoi64(v);
+    return n;
 }
 
 static int kill_on(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, const char *name)

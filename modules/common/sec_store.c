@@ -150,6 +150,20 @@ apr_status_t sec_store_incr(sec_store_t *st, apr_pool_t *p, const char *ns, cons
     return rv;
 }
 
+apr_status_t sec_store_decr(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key,
+                            apr_uint64_t delta, apr_uint64_t *out)
+{
+    const char *k = sec_store_key(p, ns, key);
+    apr_uint64_t ignored;
+    apr_status_t rv;
+
+    if (!k) {
+        return SEC_STORE_EBADKEY;
+    }
+    TIMED(st, SEC_OP_INCR, st->decr(st, k, delta, out ? out : &ignored));
+    return rv;
+}
+
 apr_status_t sec_store_del(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key)
 {
     const char *k = sec_store_key(p, ns, key);
@@ -182,6 +196,12 @@ static apr_status_t na_incr(sec_store_t *st, const char *key, apr_uint64_t delta
     return SEC_STORE_EUNAVAILABLE;
 }
 
+static apr_status_t na_decr(sec_store_t *st, const char *key, apr_uint64_t delta,
+                            apr_uint64_t *out)
+{
+    return SEC_STORE_EUNAVAILABLE;
+}
+
 static apr_status_t na_del(sec_store_t *st, const char *key)
 {
     return SEC_STORE_EUNAVAILABLE;
@@ -204,6 +224,7 @@ sec_store_t *sec_store_unavailable_make(apr_pool_t *p, const char *name, sec_sto
     st->set = na_put;
     st->add = na_put;
     st->incr = na_incr;
+    st->decr = na_decr;
     st->del = na_del;
     st->status = na_status;
     return st;

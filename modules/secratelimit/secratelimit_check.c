@@ -14,12 +14,21 @@
  *   leasing never admits more than the limit; what a server leased and did
  *   not spend (at most one lease per server per window) is the accuracy
  *   cost, in the direction of refusing early.
+ *
+ * What a refusal took from the shared count is given back (a decrement of
+ * the request, or of the leased tokens not granted): otherwise a client over
+ * its limit -- even one that waits out every Retry-After and then sends its
+ * next request at once -- sees each refusal eat the room of a later request
+ * and gets about half its rate. Decisions stay based on the value the
+ * atomic increment returned, so a give-back never lets two requests share
+ * one place: it can only make a later request's estimate lower.
  */
 #include <httpd.h>
 #include <http_log.h>
 #include <http_request.h>
 #include <apr_strings.h>
 #include "secratelimit.h"
+#include "sec_parse.h"
 #include "sec_log.h"
 
 APLOG_USE_MODULE(secratelimit);
@@ -40,9 +49,11 @@ APLOG_USE_MODULE(secratelimit);
 #define BAN_RECHECK 10
 #define KILL_CACHE_TTL 2
 
+/* A counter from the store; anything that isn't one reads as 0. */
 static apr_uint64_t parse_count(const char *v)
 {
-    return v ? apr_strtoi64(v, NULL, 10) : 0;
+    apr_uint64_t n;
+    return sec_parse_uint(v, 0, APR_UINT64_MAX, &n) == APR_SUCCESS ? n : 0;
 }
 
 static const char *wkey(apr_pool_t *p, const char *prefix, const char *kh, apr_uint64_t w)
@@ -307,6 +318,11 @@ static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *
         return rv;
     }
     grant = sec_rl_lease_grant(z, prev, cur, e, lease);
+    /* The tokens taken that the ceiling had no room for go back. */
+    if (grant < lease && sec_store_decr(shared, r->pool, NS_COUNT, wkey(r->pool, "", kh, w),
+                                        lease - grant, NULL) == APR_SUCCESS) {
+        cur = cur > lease - grant ? cur - (lease - grant) : 0;
+    }
     if (grant > 0) {
         const char *cs = apr_psprintf(r->pool, "%" APR_UINT64_T_FMT, cur);
         sec_store_incr(local, r->pool, NS_LEASE, wkey(r->pool, "g:", kh, w), grant,
@@ -382,6 +398,10 @@ void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char 
             return;
         }
         decide(z, prev, cur, e, res);
+        if (res->verdict == RL_DENY) {
+            /* Refused (or, in report mode, would be): not counted. */
+            sec_store_decr(shared, r->pool, NS_COUNT, wkey(r->pool, "", kh, w), 1, NULL);
+        }
     }
     else if ((rv = leased(r, z, shared, local, kh, w, e, res)) != APR_SUCCESS) {
         fallback(r, zone, local, kh, res);
