@@ -73,6 +73,11 @@ typedef struct {
     apr_array_header_t *csp_ops;        /* this section's hd_op_t; NULL: none */
     hd_memo_t *memo;                    /* sections with ops or a profile */
     const hd_csp_t *csp;                /* merged: the resolved policy; NULL: profile's */
+    /* merged: the sections with CSP changes (hd_dir_t* with a memo), in
+     * order. httpd merges <Location> sections (and .htaccess files) among
+     * themselves first and the result onto the directory config, so a
+     * merged config must be able to replay its changes on another base. */
+    apr_array_header_t *chain;
     int csp_mode;                       /* -1: enforce */
     int nonce;                          /* -1: off */
     int nonce_inject;                   /* -1: off */

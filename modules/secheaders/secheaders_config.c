@@ -264,12 +264,19 @@ void *hd_merge_dir(apr_pool_t *p, void *basev, void *addv)
     /* CSP: resolved, never re-rendered per request */
     c->csp_ops = NULL;
     c->memo = NULL;
-    if (add->memo) {
-        const hd_csp_t *b = base->csp || base->memo ? hd_csp_of(base) : NULL;
-        c->csp = memo_resolve(p, b, add, hd_profile_of(base));
-    }
-    else {
-        c->csp = base->csp || base->memo ? hd_csp_of(base) : NULL;
+    {
+        const apr_array_header_t *bchain = base->chain, *achain = add->chain;
+        const hd_csp_t *cur = base->csp || base->memo ? hd_csp_of(base) : NULL;
+        int i;
+
+        for (i = 0; achain && i < achain->nelts; i++) {
+            const hd_dir_t *sec = APR_ARRAY_IDX(achain, i, const hd_dir_t *);
+            cur = memo_resolve(p, cur, sec, hd_profile_of(base));
+        }
+        c->csp = cur;
+        c->chain = !achain ? (apr_array_header_t *)bchain
+                   : !bchain ? (apr_array_header_t *)achain
+                   : apr_array_append(p, bchain, achain);
     }
     return c;
 }
@@ -295,6 +302,9 @@ static void need_memo(cmd_parms *cmd, hd_dir_t *d)
         apr_pool_create(&d->memo->pool, cmd->pool);
         apr_pool_tag(d->memo->pool, "secheaders-csp");
         apr_thread_mutex_create(&d->memo->lock, APR_THREAD_MUTEX_DEFAULT, cmd->pool);
+        /* a section with changes stands for itself when merged */
+        d->chain = apr_array_make(cmd->pool, 1, sizeof(const hd_dir_t *));
+        APR_ARRAY_PUSH(d->chain, const hd_dir_t *) = d;
     }
 }
 
