@@ -248,18 +248,18 @@ void *hd_merge_dir(apr_pool_t *p, void *basev, void *addv)
         c->cors_headers_text = base->cors_headers_text;
     }
 
-    /* leaky headers: lists add up down the tree until "none" */
-    c->remove_reset = 0;
+    /* leaky headers: lists add up down the tree until "none", which drops
+     * everything before it (in a merge of merges too) */
+    c->remove_reset = add->remove_reset || base->remove_reset;
     if (add->remove_reset) {
         c->remove = add->remove;
-        c->remove_defaults = 0;
     }
     else {
-        c->remove_defaults = base->remove_defaults;
         c->remove = !add->remove ? base->remove
                     : !base->remove ? add->remove
                     : apr_array_append(p, base->remove, add->remove);
     }
+    c->remove_defaults = c->remove_reset ? 0 : base->remove_defaults;
 
     /* CSP: resolved, never re-rendered per request */
     c->csp_ops = NULL;
