@@ -6,8 +6,8 @@
  * survive. Each csp-violation report becomes one audit event
  * (secheaders / csp.report) through mod_seccore or, without mod_seccore, one
  * error-log line (SEC03020). A flood is bounded twice: at most 20 reports
- * per body, and SecCSPReportEventLimit events per minute per server (the
- * count lives in seccore's shared memory, or per process without it); the
+ * per body, and SecCSPReportEventLimit events per minute per virtual host
+ * (the count lives in seccore's shared memory, or per process without it); the
  * rest are counted, not written.
  */
 #include <httpd.h>
@@ -55,9 +55,13 @@ static int event_allowed(request_rec *r, int limit)
     if (limit <= 0) {
         return 0;
     }
+    /* per virtual host: one site's flood does not silence another's */
     if (local && sec_store_incr(local, r->pool, "cspreport",
-                                apr_psprintf(r->pool, "m%" APR_UINT64_T_FMT, minute), 1, 120,
-                                &n) == APR_SUCCESS) {
+                                apr_psprintf(r->pool, "%s:%u:%" APR_UINT64_T_FMT,
+                                             r->server->server_hostname ? r->server->server_hostname
+                                                                        : "",
+                                             (unsigned)r->server->port, minute),
+                                1, 120, &n) == APR_SUCCESS) {
         return n <= (apr_uint64_t)limit;
     }
     /* no shared store: per process (a bound still, times the children) */
@@ -139,7 +143,7 @@ static int report_handler(request_rec *r)
     }
     d = ap_get_module_config(r->per_dir_config, &secheaders_module);
     if (r->method_number != M_POST) {
-        apr_table_setn(r->err_headers_out, "Allow", "POST");
+        ap_allow_methods(r, 1, "POST", NULL);   /* httpd writes the Allow header */
         return refuse(r, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
                       "CSP reports are sent with POST.");
     }
