@@ -49,7 +49,7 @@ apr_status_t sec_cspreport_parse(apr_pool_t *p, sec_cspreport_kind_e kind, const
                                  int *skipped, const char **err);
 
 /* A URI without query, fragment and userinfo, printable ASCII only (other
- * bytes become '?'), at most SEC_CSPREPORT_FIELD_MAX bytes. */
+ * bytes and spaces percent-encoded), at most SEC_CSPREPORT_FIELD_MAX bytes. */
 char *sec_cspreport_clean_uri(apr_pool_t *p, const char *uri);
 
 /* The report as an event's extra fields (new reference). */

@@ -26,28 +26,39 @@ sec_cspreport_kind_e sec_cspreport_kind(const char *ct)
     return SEC_CSPREPORT_NONE;
 }
 
-/* printable ASCII, at most max bytes */
-static char *clean_text(apr_pool_t *p, const char *s, apr_size_t n)
+/* n bytes of s with control, space and non-ASCII bytes percent-encoded
+ * (a '?' in a cleaned URI could be read as a query), at most
+ * SEC_CSPREPORT_FIELD_MAX bytes, never cutting an escape. */
+static char *encode_uri_part(apr_pool_t *p, const char *s, apr_size_t n)
 {
-    char *out;
-    apr_size_t i;
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, SEC_CSPREPORT_FIELD_MAX + 1);
+    apr_size_t i, o = 0;
 
-    if (n > SEC_CSPREPORT_FIELD_MAX) {
-        n = SEC_CSPREPORT_FIELD_MAX;
-    }
-    out = apr_pstrmemdup(p, s, n);
     for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)out[i];
-        if (c < 0x20 || c >= 0x7f) {
-            out[i] = '?';
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f) {
+            if (o + 3 > SEC_CSPREPORT_FIELD_MAX) {
+                break;
+            }
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+        else {
+            if (o + 1 > SEC_CSPREPORT_FIELD_MAX) {
+                break;
+            }
+            out[o++] = (char)c;
         }
     }
+    out[o] = '\0';
     return out;
 }
 
 char *sec_cspreport_clean_uri(apr_pool_t *p, const char *uri)
 {
-    const char *auth, *at, *end;
+    const char *auth, *at, *end, *last;
     apr_size_t n;
 
     if (!uri) {
@@ -59,22 +70,31 @@ char *sec_cspreport_clean_uri(apr_pool_t *p, const char *uri)
         /* drop user:password@ from the authority */
         auth += 3;
         end = auth + strcspn(auth, "/?#");
-        at = memchr(auth, '@', (apr_size_t)(end - auth));
-        if (at) {
-            const char *last = at;
-            while ((at = memchr(last + 1, '@', (apr_size_t)(end - last - 1))) != NULL) {
+        last = NULL;
+        for (at = auth; at < end; at++) {
+            if (*at == '@') {
                 last = at;
             }
-            char *joined = apr_pstrcat(p, clean_text(p, uri, (apr_size_t)(auth - uri)),
-                                       clean_text(p, last + 1, n - (apr_size_t)(last + 1 - uri)),
+        }
+        if (last) {
+            char *joined = apr_pstrcat(p, encode_uri_part(p, uri, (apr_size_t)(auth - uri)),
+                                       encode_uri_part(p, last + 1,
+                                                       n - (apr_size_t)(last + 1 - uri)),
                                        NULL);
-            if (strlen(joined) > SEC_CSPREPORT_FIELD_MAX) {
-                joined[SEC_CSPREPORT_FIELD_MAX] = '\0';
+            apr_size_t len = strlen(joined);
+            if (len > SEC_CSPREPORT_FIELD_MAX) {
+                /* never cut inside an escape */
+                len = SEC_CSPREPORT_FIELD_MAX;
+                while (len > 0 && (joined[len - 1] == '%' ||
+                                   (len > 1 && joined[len - 2] == '%'))) {
+                    len--;
+                }
+                joined[len] = '\0';
             }
             return joined;
         }
     }
-    return clean_text(p, uri, n);
+    return encode_uri_part(p, uri, n);
 }
 
 static const char *str_field(json_t *o, const char *name)
