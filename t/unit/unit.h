@@ -18,6 +18,7 @@ Suite *metrics_suite(void);
 Suite *reqid_suite(void);
 Suite *ratelimit_suite(void);
 Suite *origin_suite(void);
+Suite *cookie_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 
