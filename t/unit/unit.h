@@ -19,6 +19,7 @@ Suite *reqid_suite(void);
 Suite *ratelimit_suite(void);
 Suite *origin_suite(void);
 Suite *cookie_suite(void);
+Suite *html_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 
