@@ -91,4 +91,18 @@ apr_status_t sec_store_decr(sec_store_t *st, apr_pool_t *p, const char *ns, cons
                             apr_uint64_t delta, apr_uint64_t *out);
 apr_status_t sec_store_del(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key);
 
+/* An index for listing what a module stored, since neither store can scan
+ * its keys: entry n of namespace ns is the key "<n>", numbered by the
+ * counter "seq" of the same namespace; each entry expires with what it
+ * indexes (ttl_s). */
+apr_status_t sec_store_index_add(sec_store_t *st, apr_pool_t *p, const char *ns,
+                                 const char *value, apr_uint32_t ttl_s);
+
+/* Calls fn once per distinct value, newest first, reading at most max
+ * entries back; stops early when fn returns 0. Entries that expired are
+ * skipped. */
+typedef int sec_store_index_fn(void *baton, const char *value, apr_size_t len);
+void sec_store_index_walk(sec_store_t *st, apr_pool_t *p, const char *ns, apr_uint64_t max,
+                          sec_store_index_fn *fn, void *baton);
+
 #endif

@@ -248,6 +248,50 @@ START_TEST(decr_gives_back)
 }
 END_TEST
 
+/* The listing index: newest first, each value once, expired entries and
+ * what is past max skipped, and the walk stops when asked. */
+static int collect(void *baton, const char *value, apr_size_t len)
+{
+    char *buf = baton;
+    if (strlen(buf) + len + 2 > 256) {
+        return 0;
+    }
+    strncat(buf, value, len);
+    strcat(buf, ",");
+    return strcmp(value, "stop") != 0;
+}
+
+START_TEST(listing_index)
+{
+    fixture_t f = make_store(4 * MB);
+    char buf[256] = "";
+    apr_time_t t;
+
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "");                       /* nothing yet */
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "a", 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "b", 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "a", 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "gone", 1), APR_SUCCESS);
+    t = apr_time_sec(apr_time_now());
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "c", 0), APR_SUCCESS);
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "c,gone,a,b,");
+    buf[0] = '\0';
+    sec_store_index_walk(f.st, f.p, "idx", 2, collect, buf);
+    ck_assert_str_eq(buf, "c,gone,");                /* max entries back */
+    wait_for_second(t + 1);
+    buf[0] = '\0';
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "c,a,b,");                 /* expired entry skipped */
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "stop", 0), APR_SUCCESS);
+    buf[0] = '\0';
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "stop,");                  /* the callback ends the walk */
+    apr_pool_destroy(f.p);
+}
+END_TEST
+
 START_TEST(value_sizes)
 {
     static const apr_size_t sizes[] = {1, 8, 9, 100, 5000, 65536, 16, 17, 4096, 32768};
@@ -994,6 +1038,7 @@ Suite *store_shm_suite(void)
     tcase_add_checked_fixture(tc, NULL, fake_clock_off);
     tcase_add_test(tc, basic_ops);
     tcase_add_test(tc, decr_gives_back);
+    tcase_add_test(tc, listing_index);
     tcase_add_test(tc, value_sizes);
     tcase_add_test(tc, ttl_expiry);
     tcase_add_test(tc, ttl_huge_does_not_wrap);
