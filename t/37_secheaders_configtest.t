@@ -48,6 +48,20 @@ my @bad = (
     ['SecCSPReportEventLimit many', qr/SecCSPReportEventLimit many: expected a number/],
     ['SecHeadersTrustedProxy 10.0.0.1/8', qr/SecHeadersTrustedProxy: '10\.0\.0\.1\/8' is not/],
     ["<Location />\nSecHeadersTrustedProxy 127.0.0.1\n</Location>", qr/SecHeadersTrustedProxy not allowed in <Location> context/],
+    ["<Location /api>\nSecCORSAllowOrigin *\nSecCORSAllowCredentials on\n</Location>",
+     qr/SecCORSAllowOrigin \* with SecCORSAllowCredentials on \(<Location \/api>\): any site could read/],
+    ["SecCORSAllowOrigin *\n<Location /api>\nSecCORSAllowCredentials on\n</Location>",
+     qr/SecCORSAllowOrigin \* with SecCORSAllowCredentials on \(<Location \/api>\)/],
+    ["<Directory /srv>\nSecCORSAllowCredentials on\nSecCORSAllowOrigin *\n</Directory>",
+     qr/SecCORSAllowOrigin \* with SecCORSAllowCredentials on \(<Directory \/srv\/?>\)/],
+    ['SecCORSAllowOrigin null', qr/SecCORSAllowOrigin null: the opaque origin .* is never allowed/],
+    ['SecCORSAllowOrigin https://*.com', qr/SecCORSAllowOrigin https:\/\/\*\.com: /],
+    ['SecCORSAllowOrigin https://app.example.com/', qr/SecCORSAllowOrigin https:\/\/app\.example\.com\/: /],
+    ['SecCORSAllowOrigin app.example.com', qr/SecCORSAllowOrigin app\.example\.com: /],
+    ['SecCORSAllowMethods G3T', qr/SecCORSAllowMethods G3T: not a method name/],
+    ['SecCORSAllowHeaders "X Bad"', qr/SecCORSAllowHeaders X Bad: not a header name/],
+    ['SecCORSExposeHeaders X:Bad', qr/SecCORSExposeHeaders X:Bad: not a header name/],
+    ['SecCORSMaxAge 2d', qr/SecCORSMaxAge 2d: expected a duration up to 1d/],
 );
 
 plan tests => 2 * @bad + 3;
@@ -91,6 +105,17 @@ SecCSPReportURI /csp-report
     SecCSPReportMaxSize 16K
     SecCSPReportEventLimit 50
 </Location>
+<Location /api/v2/>
+    SecCORSAllowOrigin https://app.example.com https://*.partner.example:8443
+    SecCORSAllowCredentials on
+    SecCORSAllowMethods GET POST DELETE
+    SecCORSAllowHeaders Content-Type Authorization
+    SecCORSExposeHeaders X-Request-ID RateLimit
+    SecCORSMaxAge 2h
+</Location>
+<Location /public/>
+    SecCORSAllowOrigin *
+</Location>
 <Location /dev/>
     SecHeadersEnvironment development
     SecHSTS off
@@ -126,6 +151,17 @@ SecCSPReportURI /csp-report
     SetHandler seccsp-report
     SecCSPReportMaxSize 16K
     SecCSPReportEventLimit 50
+</Location>
+<Location /api/v2/>
+    SecCORSAllowOrigin https://app.example.com https://*.partner.example:8443
+    SecCORSAllowCredentials on
+    SecCORSAllowMethods GET POST DELETE
+    SecCORSAllowHeaders Content-Type Authorization
+    SecCORSExposeHeaders X-Request-ID RateLimit
+    SecCORSMaxAge 2h
+</Location>
+<Location /public/>
+    SecCORSAllowOrigin *
 </Location>
 <Location /dev/>
     SecHeadersEnvironment development

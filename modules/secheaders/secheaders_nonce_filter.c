@@ -67,8 +67,13 @@ static apr_status_t nonce_filter_fn(ap_filter_t *f, apr_bucket_brigade *bb)
     if (!ctx) {
         static const char *const names[] = {"script", NULL};
         const char *nonce = hd_request_nonce(r);
-        const char *enc = apr_table_get(r->headers_out, "Content-Encoding");
+        /* mod_mime's encodings are in r->content_encoding, a CGI's or a
+         * backend's in the tables */
+        const char *enc = r->content_encoding;
 
+        if (!enc) {
+            enc = apr_table_get(r->headers_out, "Content-Encoding");
+        }
         if (!enc) {
             enc = apr_table_get(r->err_headers_out, "Content-Encoding");
         }
