@@ -72,14 +72,18 @@ const char *hd_request_nonce(request_rec *r)
 static void set_field(request_rec *r, const char *name, const char *value)
 {
     /* one copy only: the header filter sends both tables */
-    apr_table_unset(r->err_headers_out, name);
+    if (!apr_is_empty_table(r->err_headers_out)) {
+        apr_table_unset(r->err_headers_out, name);
+    }
     apr_table_setn(r->headers_out, name, value);
 }
 
 static void unset_field(request_rec *r, const char *name)
 {
     apr_table_unset(r->headers_out, name);
-    apr_table_unset(r->err_headers_out, name);
+    if (!apr_is_empty_table(r->err_headers_out)) {
+        apr_table_unset(r->err_headers_out, name);
+    }
 }
 
 /* HTTPS as the client sees it: TLS on this connection, or a trusted proxy
