@@ -5,6 +5,7 @@
 #define SEC_HEADERS_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 
 typedef enum {
     SEC_HDR_STRICT = 0,
@@ -61,5 +62,19 @@ apr_status_t sec_hdr_hsts_parse(apr_pool_t *p, int argc, const char *const *argv
  * first element of a comma list, as the nearest proxy appended it last but
  * the client-facing one wrote it first; case-insensitive). */
 int sec_hdr_forwarded_https(const char *xfp);
+
+/* CORS preflight checks on attacker-supplied lists (no allocation):
+ *
+ * 1 when every element of the comma-separated `requested` (a preflight's
+ * Access-Control-Request-Headers) is a header name in `allowed` (const
+ * char*, lower case; may be NULL) or CORS-safelisted (accept,
+ * accept-language, content-language), compared case-insensitively; empty
+ * elements are skipped. 0 as soon as one element is neither, or is not a
+ * token. */
+int sec_hdr_cors_headers_allowed(const char *requested, const apr_array_header_t *allowed);
+
+/* 1 when tok is exactly one element of the ", "-separated list (methods are
+ * case-sensitive: "get" is not "GET"). */
+int sec_hdr_list_has(const char *list, const char *tok);
 
 #endif

@@ -173,3 +173,90 @@ int sec_hdr_forwarded_https(const char *xfp)
     n = strcspn(xfp, ", \t");
     return n == 5 && !strncasecmp(xfp, "https", 5);
 }
+
+static int is_token_char(unsigned char c)
+{
+    return apr_isalnum(c) || strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static int name_in(const char *s, apr_size_t n, const char *const *list)
+{
+    int i;
+    for (i = 0; list[i]; i++) {
+        if (strlen(list[i]) == n && !strncasecmp(list[i], s, n)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int sec_hdr_cors_headers_allowed(const char *requested, const apr_array_header_t *allowed)
+{
+    static const char *const safelisted[] = {"accept", "accept-language", "content-language",
+                                             NULL};
+    const char *s = requested;
+
+    if (!s) {
+        return 1;
+    }
+    while (*s) {
+        const char *start, *end;
+        apr_size_t n, i;
+        int ok;
+
+        while (*s == ' ' || *s == '\t' || *s == ',') {
+            s++;
+        }
+        if (!*s) {
+            break;
+        }
+        start = s;
+        while (*s && *s != ',') {
+            s++;
+        }
+        end = s;
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t')) {
+            end--;
+        }
+        n = (apr_size_t)(end - start);
+        for (i = 0; i < n; i++) {
+            if (!is_token_char((unsigned char)start[i])) {
+                return 0;
+            }
+        }
+        ok = name_in(start, n, safelisted);
+        for (i = 0; !ok && allowed && i < (apr_size_t)allowed->nelts; i++) {
+            const char *a = APR_ARRAY_IDX(allowed, i, const char *);
+            ok = strlen(a) == n && !strncasecmp(a, start, n);
+        }
+        if (!ok) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int sec_hdr_list_has(const char *list, const char *tok)
+{
+    apr_size_t n;
+
+    if (!list || !tok || !*tok) {
+        return 0;
+    }
+    n = strlen(tok);
+    while (*list) {
+        apr_size_t len = strcspn(list, ",");
+        const char *e = list + len;
+        while (len > 0 && (list[len - 1] == ' ' || list[len - 1] == '\t')) {
+            len--;
+        }
+        if (len == n && !strncmp(list, tok, n)) {
+            return 1;
+        }
+        list = *e ? e + 1 : e;
+        while (*list == ' ' || *list == '\t') {
+            list++;
+        }
+    }
+    return 0;
+}

@@ -97,49 +97,6 @@ static int credentials(request_rec *r, const hd_dir_t *d)
     return 1;
 }
 
-/* 1 when tok is an element of the comma-separated list (case-sensitive for
- * methods, as HTTP says). */
-static int in_comma_list(const char *list, const char *tok)
-{
-    apr_size_t n = strlen(tok);
-
-    while (list && *list) {
-        const char *end = strchr(list, ',');
-        apr_size_t len = end ? (apr_size_t)(end - list) : strlen(list);
-        if (len == n && !strncmp(list, tok, n)) {
-            return 1;
-        }
-        list = end ? end + 1 : NULL;
-        while (list && *list == ' ') {
-            list++;
-        }
-    }
-    return 0;
-}
-
-/* Every header the preflight asks for is allowed (or CORS-safelisted). */
-static int headers_allowed(request_rec *r, const hd_dir_t *d, const char *acrh)
-{
-    char *copy = apr_pstrdup(r->pool, acrh), *last = NULL, *h;
-    static const char *const safelisted[] = {"accept", "accept-language", "content-language",
-                                             NULL};
-
-    for (h = apr_strtok(copy, ", \t", &last); h; h = apr_strtok(NULL, ", \t", &last)) {
-        int ok = 0, i;
-        ap_str_tolower(h);
-        for (i = 0; safelisted[i] && !ok; i++) {
-            ok = !strcmp(h, safelisted[i]);
-        }
-        for (i = 0; d->cors_headers && i < d->cors_headers->nelts && !ok; i++) {
-            ok = !strcmp(h, APR_ARRAY_IDX(d->cors_headers, i, const char *));
-        }
-        if (!ok) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static void clear_app_cors(request_rec *r)
 {
     static const char *const names[] = {
@@ -179,7 +136,8 @@ int hd_cors_preflight(request_rec *r, const hd_dir_t *d)
     add_vary(r, "Access-Control-Request-Method");
     add_vary(r, "Access-Control-Request-Headers");
     origin = allowed_origin(r, d);
-    if (origin && in_comma_list(methods, acrm) && (!acrh || headers_allowed(r, d, acrh))) {
+    if (origin && sec_hdr_list_has(methods, acrm) &&
+        sec_hdr_cors_headers_allowed(acrh, d->cors_headers)) {
         apr_table_setn(r->headers_out, "Access-Control-Allow-Origin", origin);
         if (credentials(r, d)) {
             apr_table_setn(r->headers_out, "Access-Control-Allow-Credentials", "true");

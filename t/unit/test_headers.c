@@ -104,6 +104,34 @@ START_TEST(validators)
 }
 END_TEST
 
+START_TEST(cors_lists)
+{
+    apr_pool_t *p = unit_pool();
+    apr_array_header_t *allowed = apr_array_make(p, 2, sizeof(const char *));
+
+    APR_ARRAY_PUSH(allowed, const char *) = "content-type";
+    APR_ARRAY_PUSH(allowed, const char *) = "x-requested-with";
+    ck_assert(sec_hdr_cors_headers_allowed(NULL, allowed));
+    ck_assert(sec_hdr_cors_headers_allowed("", NULL));
+    ck_assert(sec_hdr_cors_headers_allowed("content-type,x-requested-with", allowed));
+    ck_assert(sec_hdr_cors_headers_allowed(" Content-Type , ,X-Requested-With ", allowed));
+    ck_assert(sec_hdr_cors_headers_allowed("accept, accept-language", NULL));
+    ck_assert(!sec_hdr_cors_headers_allowed("content-type", NULL));
+    ck_assert(!sec_hdr_cors_headers_allowed("content-type, x-evil", allowed));
+    ck_assert(!sec_hdr_cors_headers_allowed("content-typ", allowed));
+    ck_assert(!sec_hdr_cors_headers_allowed("content-type x", allowed));
+    ck_assert(!sec_hdr_cors_headers_allowed("content-type\r\nx: y", allowed));
+    ck_assert(sec_hdr_list_has("GET, HEAD, POST", "POST"));
+    ck_assert(sec_hdr_list_has("GET", "GET"));
+    ck_assert(!sec_hdr_list_has("GET, HEAD, POST", "get"));
+    ck_assert(!sec_hdr_list_has("GET, HEAD, POST", "POS"));
+    ck_assert(!sec_hdr_list_has("GET, HEAD, POST", "HEAD, POST"));
+    ck_assert(!sec_hdr_list_has("GET", ""));
+    ck_assert(!sec_hdr_list_has(NULL, "GET"));
+    apr_pool_destroy(p);
+}
+END_TEST
+
 Suite *headers_suite(void)
 {
     Suite *s = suite_create("headers");
@@ -112,6 +140,7 @@ Suite *headers_suite(void)
     tcase_add_test(tc, profiles_exact);
     tcase_add_test(tc, hsts);
     tcase_add_test(tc, validators);
+    tcase_add_test(tc, cors_lists);
     suite_add_tcase(s, tc);
     return s;
 }
