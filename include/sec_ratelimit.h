@@ -56,6 +56,9 @@ apr_status_t sec_rl_zone_parse(apr_pool_t *p, const char *name, int argc, char *
 
 /* The preset zones (auth, strict, api, web, webhook, streaming), or NULL. */
 const sec_rl_zone_t *sec_rl_builtin(const char *name);
+/* The presets in order, for callers that prepare all of them: NULL past
+ * the last. */
+const sec_rl_zone_t *sec_rl_builtin_at(apr_size_t i);
 
 /* 1 when status counts for a count=failures zone. */
 int sec_rl_is_failure(const sec_rl_zone_t *z, int status);

@@ -34,6 +34,11 @@ const sec_rl_zone_t *sec_rl_builtin(const char *name)
     return NULL;
 }
 
+const sec_rl_zone_t *sec_rl_builtin_at(apr_size_t i)
+{
+    return i < sizeof(builtins) / sizeof(builtins[0]) ? &builtins[i] : NULL;
+}
+
 int sec_rl_name_valid(const char *name)
 {
     const char *c;

@@ -339,8 +339,8 @@ static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *
     return APR_SUCCESS;
 }
 
-void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *subject,
-              int want_remaining, rl_result_t *res)
+void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *key,
+              int is_ip, int want_remaining, rl_result_t *res)
 {
     const sec_rl_zone_t *z = &zone->z;
     sec_store_t *shared = rl_core.store(r->server), *local = rl_core.local_store();
@@ -406,7 +406,7 @@ void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char 
     }
     if (res->verdict == RL_DENY && !z->report_only) {
         if (z->ban) {
-            ban_start(r, zone, shared, local, kh, res, subject);
+            ban_start(r, zone, shared, local, kh, res, sec_rl_key_mask(r->pool, key, is_ip));
         }
         else {
             deny_remember(r, local, kh, res->retry_after, res->retry_after);
