@@ -14,7 +14,7 @@ use Apache::TestUtil qw(t_cmp);
 use HTTP::Request ();
 use MIME::Base64 qw(encode_base64);
 
-plan tests => 65, need_cgi;
+plan tests => 66, need_cgi;
 
 my $app = 'https://app.example.com';
 sub acl {
@@ -140,4 +140,6 @@ sub options {
     ok t_cmp($res->header('Access-Control-Allow-Origin'), $app, 'the module\'s answer replaces the app\'s');
     ok !defined $res->header('Access-Control-Allow-Credentials')
         or print "# the app's credentials header survived\n";
+    my $vary = join ',', $res->header('Vary');
+    ok t_cmp(scalar(() = $vary =~ /\bOrigin\b/gi), 1, 'the app\'s Vary: Origin is not repeated');
 }

@@ -112,8 +112,16 @@ static void clear_app_cors(request_rec *r)
     }
 }
 
+/* Vary gains v unless the response already varies on it (an application
+ * or another module may have said so). */
 static void add_vary(request_rec *r, const char *v)
 {
+    const char *cur = apr_table_get(r->headers_out, "Vary");
+    const char *err = apr_table_get(r->err_headers_out, "Vary");
+
+    if ((cur && ap_find_token(r->pool, cur, v)) || (err && ap_find_token(r->pool, err, v))) {
+        return;
+    }
     apr_table_mergen(r->headers_out, "Vary", v);
 }
 
