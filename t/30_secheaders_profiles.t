@@ -57,7 +57,7 @@ my @absent = ('Strict-Transport-Security', 'Cross-Origin-Embedder-Policy',
               'Content-Security-Policy-Report-Only', 'Cache-Control');
 
 my $per = keys(%{ $profiles{strict} }) + keys(%common) + @absent + 1;
-plan tests => 3 * $per + 10 + 11 + 4;
+plan tests => 3 * $per + 10 + 11 + 4 + 4;
 
 for my $name (sort keys %profiles) {
     my $res = GET("/hdr/$name/");
@@ -120,4 +120,13 @@ for my $name (sort keys %profiles) {
     my $dir = GET('/hdr/strict');
     ok t_cmp($dir->code, 301, 'the directory redirect (301)');
     ok t_cmp($dir->header('X-Frame-Options'), 'DENY', 'the redirect has the headers');
+}
+
+# mod_headers' explicit directives have the last word
+{
+    my $res = GET('/hdr/override/');
+    ok t_cmp($res->header('Referrer-Policy'), 'same-origin', 'Header set overrides the profile');
+    ok t_cmp(scalar(my @r = $res->header('Referrer-Policy')), 1, 'one Referrer-Policy');
+    ok !defined $res->header('Cross-Origin-Resource-Policy') or print "# Header unset ignored\n";
+    ok t_cmp($res->header('X-Frame-Options'), 'DENY', 'the rest of the profile stays');
 }
