@@ -20,6 +20,9 @@ Suite *ratelimit_suite(void);
 Suite *origin_suite(void);
 Suite *cookie_suite(void);
 Suite *html_suite(void);
+Suite *csp_suite(void);
+Suite *headers_suite(void);
+Suite *cspreport_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 

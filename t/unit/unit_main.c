@@ -124,6 +124,9 @@ int main(void)
     srunner_add_suite(sr, origin_suite());
     srunner_add_suite(sr, cookie_suite());
     srunner_add_suite(sr, html_suite());
+    srunner_add_suite(sr, csp_suite());
+    srunner_add_suite(sr, headers_suite());
+    srunner_add_suite(sr, cspreport_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
