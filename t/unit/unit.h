@@ -17,6 +17,9 @@ Suite *store_memcached_suite(void);
 Suite *metrics_suite(void);
 Suite *reqid_suite(void);
 Suite *ratelimit_suite(void);
+Suite *session_suite(void);
+Suite *session_login_suite(void);
+Suite *session_hmac_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 
