@@ -13,6 +13,15 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 
+/* Store namespaces mod_secratelimit and secctl both use (shared store,
+ * except the two caches, which live in each server's own shm). */
+#define SEC_RL_NS_BAN     "rlban"    /* <kh> -> ban record (JSON) */
+#define SEC_RL_NS_BANIDX  "rlbanidx" /* listing index of ban keys */
+#define SEC_RL_NS_KILL    "ks"       /* <name> -> kill switch message */
+#define SEC_RL_NS_KILLIDX "ksidx"    /* listing index of kill switch names */
+#define SEC_RL_NS_DENY    "rld"      /* local: <kh> -> deny-until */
+#define SEC_RL_NS_KCACHE  "ksc"      /* local: kill switch cache */
+
 #define SEC_RL_NAME_MAX 32
 #define SEC_RL_LIMIT_MAX 1000000000u
 #define SEC_RL_WINDOW_MAX 86400u

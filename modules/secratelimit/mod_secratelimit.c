@@ -212,7 +212,7 @@ static int check_zones(request_rec *r, int after_auth)
         kh = sec_rl_key_hash(r->pool, zone->z.name, key);
         subject = sec_rl_key_mask(r->pool, key, is_ip);
         add_policy(r, st, zone);
-        rl_check(r, zone, kh, subject, &res);
+        rl_check(r, zone, kh, subject, d->headers == RL_HEADERS_ALL, &res);
 
         if (zone->z.count_failures) {
             rl_applied_t *a;

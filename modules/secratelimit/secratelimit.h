@@ -65,7 +65,8 @@ typedef enum { RL_ALLOW = 0, RL_DENY, RL_BANNED, RL_STORE_DOWN } rl_verdict_e;
 typedef struct {
     rl_verdict_e verdict;
     apr_uint32_t retry_after;   /* when denied */
-    apr_uint64_t remaining;     /* when allowed, approximate on leases */
+    apr_uint64_t remaining;     /* when allowed, approximate on leases; computed
+                                   on leased tokens only when asked for */
     apr_uint64_t count;         /* the estimate that decided, rounded */
     int from_cache;             /* decided by the local deny cache */
     int fallback;               /* the shared store was away: local limit used */
@@ -73,7 +74,7 @@ typedef struct {
 } rl_result_t;
 
 void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *subject,
-              rl_result_t *res);
+              int want_remaining, rl_result_t *res);
 void rl_count_failure(request_rec *r, const rl_zone_t *zone, const char *kh);
 int rl_kill_switch_on(request_rec *r, const char *name, const char **message);
 json_t *rl_status(request_rec *r);
