@@ -162,10 +162,6 @@ apr_interval_time_t sec_session_seen_interval(apr_interval_time_t idle);
 /* Seconds the shared record still has to live (>= 1). */
 apr_uint32_t sec_session_record_ttl(const sec_session_record_t *rec, apr_time_t now);
 
-/* Strict decimal (1-20 digits, no sign or spaces) as the store holds
- * generations and times. */
-apr_status_t sec_session_parse_u64(const char *s, apr_size_t len, apr_uint64_t *out);
-
 /* --- login assertions from the application ------------------------------------ */
 
 /* "alice; roles=admin,editor": the user, then optional parameters separated

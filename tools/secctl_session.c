@@ -21,6 +21,7 @@
 #include "sec_store.h"
 #include "sec_session.h"
 #include "sec_keyring.h"
+#include "sec_parse.h"
 #include "secctl.h"
 
 static const char *iso(apr_pool_t *p, apr_time_t t)
@@ -61,7 +62,7 @@ static int load(apr_pool_t *p, sec_store_t *st, const char *ref, sec_session_rec
     }
     if (sec_store_get(st, p, SEC_SESSION_NS, key(p, SEC_SESSION_KEY_SEEN, ref), &v, &len) ==
             APR_SUCCESS &&
-        sec_session_parse_u64(v, len, &seen) == APR_SUCCESS && (apr_time_t)seen > rec->seen) {
+        sec_parse_uint(v, 0, APR_UINT64_MAX, &seen) == APR_SUCCESS && (apr_time_t)seen > rec->seen) {
         rec->seen = (apr_time_t)seen;
     }
     return 1;

@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 #include <jansson.h>
 #include "sec_session.h"
+#include "sec_parse.h"
 
 #define RECORD_VERSION 1
 
@@ -150,29 +151,6 @@ apr_status_t sec_session_roles_parse(apr_pool_t *p, const char *s, const char **
     return APR_SUCCESS;
 }
 
-apr_status_t sec_session_parse_u64(const char *s, apr_size_t len, apr_uint64_t *out)
-{
-    apr_uint64_t v = 0;
-    apr_size_t i;
-
-    if (!s || len == 0 || len > 20) {
-        return APR_EINVAL;
-    }
-    for (i = 0; i < len; i++) {
-        unsigned d;
-        if (s[i] < '0' || s[i] > '9') {
-            return APR_EINVAL;
-        }
-        d = (unsigned)(s[i] - '0');
-        if (v > (APR_UINT64_MAX - d) / 10) {
-            return APR_EINVAL;
-        }
-        v = v * 10 + d;
-    }
-    *out = v;
-    return APR_SUCCESS;
-}
-
 /* --- the record ----------------------------------------------------------- */
 
 char *sec_session_record_encode(apr_pool_t *p, const sec_session_record_t *rec)
@@ -238,7 +216,7 @@ static int get_u64(json_t *j, const char *name, apr_uint64_t *out)
         return 0;
     }
     s = json_string_value(v);
-    return sec_session_parse_u64(s, strlen(s), out) == APR_SUCCESS;
+    return sec_parse_uint(s, 0, APR_UINT64_MAX, out) == APR_SUCCESS;
 }
 
 apr_status_t sec_session_record_decode(apr_pool_t *p, const char *buf, apr_size_t len,

@@ -30,6 +30,7 @@
 #include <http_request.h>
 #include <apr_strings.h>
 #include "secsession.h"
+#include "sec_parse.h"
 #include "sec_log.h"
 
 APLOG_USE_MODULE(secsession);
@@ -82,18 +83,19 @@ static apr_status_t generation(request_rec *r, const char *user, apr_uint64_t *o
     if (ttl > 0 && sec_store_get(local, r->pool, SEC_SESSION_NS_GENCACHE, k, &v, &len) ==
                        APR_SUCCESS && (sp = strchr(v, ' '))) {
         apr_uint64_t at;
-        if (sec_session_parse_u64(sp + 1, strlen(sp + 1), &at) == APR_SUCCESS &&
+        if (sec_parse_uint(sp + 1, 0, APR_UINT64_MAX, &at) == APR_SUCCESS &&
             (apr_time_t)at <= now && now - (apr_time_t)at < ttl) {
             if (v[0] == '-') {
                 return APR_NOTFOUND;
             }
-            if (sec_session_parse_u64(v, (apr_size_t)(sp - v), out) == APR_SUCCESS) {
+            if (sec_parse_uint(apr_pstrmemdup(r->pool, v, (apr_size_t)(sp - v)), 0,
+                               APR_UINT64_MAX, out) == APR_SUCCESS) {
                 return APR_SUCCESS;
             }
         }
     }
     rv = sec_store_get(shared, r->pool, SEC_SESSION_NS, k, &v, &len);
-    if (rv == APR_SUCCESS && sec_session_parse_u64(v, len, out) != APR_SUCCESS) {
+    if (rv == APR_SUCCESS && sec_parse_uint(v, 0, APR_UINT64_MAX, out) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SECLOGNO(05010)
                       "session generation in the store is not a number; sessions under it "
                       "are refused");
@@ -127,7 +129,7 @@ static apr_status_t generation_for_new(request_rec *r, const char *user, apr_uin
         const char *sv;
         rv = sec_store_get(shared, r->pool, SEC_SESSION_NS, k, &v, &len);
         if (rv == APR_SUCCESS) {
-            if (sec_session_parse_u64(v, len, out) == APR_SUCCESS) {
+            if (sec_parse_uint(v, 0, APR_UINT64_MAX, out) == APR_SUCCESS) {
                 return APR_SUCCESS;
             }
             /* garbage: replace it (which ends the sessions under it) */
@@ -292,7 +294,8 @@ static apr_status_t from_store(request_rec *r, ss_req_t *st, sec_session_record_
     rv = sec_store_get(shared, r->pool, SEC_SESSION_NS,
                        apr_pstrcat(r->pool, SEC_SESSION_KEY_SEEN, st->ref, NULL), &v, &len);
     if (rv == APR_SUCCESS) {
-        if (sec_session_parse_u64(v, len, &seen) == APR_SUCCESS && (apr_time_t)seen > rec->seen) {
+        if (sec_parse_uint(v, 0, APR_UINT64_MAX, &seen) == APR_SUCCESS &&
+            (apr_time_t)seen > rec->seen) {
             rec->seen = (apr_time_t)seen;
         }
     }

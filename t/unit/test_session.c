@@ -372,22 +372,6 @@ START_TEST(timeouts)
 }
 END_TEST
 
-START_TEST(decimal)
-{
-    apr_uint64_t v;
-
-    ck_assert_int_eq(sec_session_parse_u64("18446744073709551615", 20, &v), APR_SUCCESS);
-    ck_assert(v == APR_UINT64_MAX);
-    ck_assert_int_eq(sec_session_parse_u64("18446744073709551616", 20, &v), APR_EINVAL);
-    ck_assert_int_eq(sec_session_parse_u64("0", 1, &v), APR_SUCCESS);
-    ck_assert(v == 0);
-    ck_assert_int_eq(sec_session_parse_u64("", 0, &v), APR_EINVAL);
-    ck_assert_int_eq(sec_session_parse_u64("-1", 2, &v), APR_EINVAL);
-    ck_assert_int_eq(sec_session_parse_u64(" 1", 2, &v), APR_EINVAL);
-    ck_assert_int_eq(sec_session_parse_u64("12a", 3, &v), APR_EINVAL);
-}
-END_TEST
-
 Suite *session_suite(void)
 {
     Suite *s = suite_create("session");
@@ -408,7 +392,6 @@ Suite *session_suite(void)
     tcase_add_test(tc, record_round_trip);
     tcase_add_test(tc, record_decode_is_strict);
     tcase_add_test(tc, timeouts);
-    tcase_add_test(tc, decimal);
     suite_add_tcase(s, tc);
     return s;
 }
