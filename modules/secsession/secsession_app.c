@@ -65,7 +65,7 @@ static void app_logout(request_rec *r, const char *value)
     json_t *extra = NULL;
 
     if (ss_load(r, &st) == APR_SUCCESS) {
-        extra = json_pack("{s:s, s:s}", "ref", st->ref, "method", "app");
+        extra = json_pack("{s:s, s:s}", "ref", st->ref, "via", "app");
         if (!r->user) {
             r->user = (char *)st->info.user;
         }
@@ -110,7 +110,7 @@ static void app_login(request_rec *r, const char *value)
         ss_metric(r, "secmods_session_logins_total", "method=\"app\",outcome=\"error\"");
         return;
     }
-    extra = json_pack("{s:s, s:s, s:s}", "ref", st->ref, "method", "app", "roles", roles);
+    extra = json_pack("{s:s, s:s, s:s}", "ref", st->ref, "via", "app", "roles", roles);
     ss_event(r, "login.success", "allow", "app", extra);
     json_decref(extra);
     ss_metric(r, "secmods_session_logins_total", "method=\"app\",outcome=\"success\"");

@@ -147,7 +147,13 @@ static int refuse_cross_site(request_rec *r, const char *what)
 
 static int method_not_allowed(request_rec *r, const char *allow)
 {
-    apr_table_setn(r->err_headers_out, "Allow", allow);
+    /* httpd writes Allow from r->allowed_methods on a 405 */
+    if (strchr(allow, 'G')) {
+        ap_allow_methods(r, 1, "GET", "POST", NULL);
+    }
+    else {
+        ap_allow_methods(r, 1, "POST", NULL);
+    }
     return ss_core.error(r, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
                          apr_psprintf(r->pool, "Use %s.", allow), NULL);
 }
@@ -257,7 +263,7 @@ static int login_post(request_rec *r, const ss_dir_t *d)
         return ss_core.error(r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                              "Sign-in is not available right now. Try again shortly.", NULL);
     }
-    extra = json_pack("{s:s, s:s}", "ref", st->ref, "method", "form");
+    extra = json_pack("{s:s, s:s}", "ref", st->ref, "via", "form");
     ss_event(r, "login.success", "allow", "form", extra);
     json_decref(extra);
     ss_metric(r, "secmods_session_logins_total", "method=\"form\",outcome=\"success\"");
@@ -292,7 +298,7 @@ static int logout_post(request_rec *r, const ss_dir_t *d)
     target = ss_redirect_target(r, d, want, d->logout_url ? d->logout_url : "/");
     if (ss_load(r, &st) == APR_SUCCESS) {
         r->user = (char *)st->info.user;
-        extra = json_pack("{s:s, s:s}", "ref", st->ref, "method", "handler");
+        extra = json_pack("{s:s, s:s}", "ref", st->ref, "via", "handler");
         ss_event(r, everywhere ? "logout.everywhere" : "logout", "allow", "handler", extra);
         json_decref(extra);
         ss_metric(r, "secmods_session_logouts_total", "method=\"handler\"");
@@ -322,7 +328,6 @@ int ss_handler(request_rec *r)
         return HTTP_SERVICE_UNAVAILABLE;
     }
     d = ss_dir(r);
-    r->allowed |= (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
     if (login) {
         if (r->method_number == M_GET) {
             return login_page(r, d);
