@@ -167,7 +167,8 @@ apr_uint32_t sec_session_record_ttl(const sec_session_record_t *rec, apr_time_t 
 /* "alice; roles=admin,editor": the user, then optional parameters separated
  * by ';' (only roles= is known; its value may be quoted). Spaces around
  * parts are ignored. Unknown or repeated parameters, an invalid user or
- * role, control characters: APR_EINVAL with *err saying why. */
+ * role, a ',' in the user (a header sent twice arrives merged as
+ * "alice, bob"), control characters: APR_EINVAL with *err saying why. */
 apr_status_t sec_session_login_header_parse(apr_pool_t *p, const char *value,
                                             const char **user, const char **roles,
                                             const char **err);

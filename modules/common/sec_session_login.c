@@ -53,6 +53,12 @@ apr_status_t sec_session_login_header_parse(apr_pool_t *p, const char *value,
     uend = semi ? semi : end;
     trim(&ustart, &uend);
     *user = apr_pstrmemdup(p, ustart, (apr_size_t)(uend - ustart));
+    /* Two headers of this name are merged into one by CGI gateways and
+     * proxies ("alice, bob"): a comma cannot be told from that. */
+    if (strchr(*user, ',')) {
+        *err = "a ',' in the user name (the header sent twice?)";
+        return APR_EINVAL;
+    }
     if (!sec_session_user_valid(*user)) {
         *err = "not a valid user name (1-256 bytes of UTF-8, no control characters)";
         return APR_EINVAL;

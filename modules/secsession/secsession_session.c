@@ -177,12 +177,19 @@ static void set_cookie(request_rec *r, ss_req_t *st, const char *value, apr_int6
 {
     ss_srv_t *c = ss_srv(r->server);
     sec_cookie_attrs_t a;
+    const char *line;
 
     ss_cookie_attrs(c, &a);
     a.max_age = max_age;
+    line = sec_cookie_format(r->pool, ss_cookie_name(c), value, &a);
+    if (!line) {
+        /* cannot happen with the values this module writes; never a NULL header */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SECLOGNO(05014)
+                      "cannot format the session cookie; not set");
+        return;
+    }
     /* err_headers_out: on redirects and error responses too */
-    apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   sec_cookie_format(r->pool, ss_cookie_name(c), value, &a));
+    apr_table_addn(r->err_headers_out, "Set-Cookie", line);
     /* a page that sets or clears the session must never come from a cache */
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     st->cookie_written = 1;

@@ -3,7 +3,8 @@
  * an application sends, which may carry what a user typed.
  *
  * Invariants: an accepted user passes sec_session_user_valid (so no control
- * character, CR or LF can reach a log line or a header); the roles are
+ * character, CR or LF can reach a log line or a header) and has no ';' or
+ * ',' (a merged duplicate header); the roles are
  * canonical (parsing them again gives the same text) and every role is
  * valid; a refusal always says why. */
 #include <string.h>
@@ -21,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *again = NULL, *r, *e2 = NULL;
         FZ_ASSERT(user && roles);
         FZ_ASSERT(sec_session_user_valid(user));
-        FZ_ASSERT(!strpbrk(user, "\r\n;"));
+        FZ_ASSERT(!strpbrk(user, "\r\n;,"));
         FZ_ASSERT(sec_session_roles_parse(p, roles, &again, &e2) == APR_SUCCESS);
         FZ_ASSERT(!strcmp(again, roles));
         for (r = roles; *r;) {

@@ -60,6 +60,8 @@ START_TEST(refused)
     bad("ali\rce", "control");
     bad("alice\r\nSet-Cookie: x=1", "control");
     bad("alice\x7f", "control");
+    bad("alice, bob", "','");
+    bad("alice, alice; roles=admin", "','");
     bad("\xff\xfe", "user");
     {
         char *big = malloc(5000);
