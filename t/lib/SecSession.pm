@@ -19,7 +19,7 @@ use SecTest qw(log_mark log_since wait_for);
 
 our @EXPORT_OK = qw(browser api_client form_login app_login session_cookie set_cookies
                     cookie_of events_since event_lines hmac_headers hmac_key
-                    NAV JSON_ACCEPT);
+                    make_cookie keyring_secret b64url b64url_decode NAV JSON_ACCEPT);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 # What a browser sends when it loads a page, and what fetch() sends.
@@ -121,6 +121,41 @@ sub events_since {
 sub event_lines {
     my ($mark) = @_;
     return log_since(events_file(), $mark);
+}
+
+sub b64url {
+    my $s = encode_base64(shift, '');
+    $s =~ tr{+/}{-_};
+    $s =~ s/=+$//;
+    return $s;
+}
+
+sub b64url_decode {
+    my $s = shift;
+    $s =~ tr{-_}{+/};
+    $s .= '=' x ((4 - length($s) % 4) % 4);
+    return MIME::Base64::decode_base64($s);
+}
+
+# A session cookie value made as the module makes them (sec_session.h):
+# 1.<kid>.<id>.<mac> with the per-purpose key derived from $secret (the
+# base64url text of a keyring key).
+sub make_cookie {
+    my ($kid, $secret, $id) = @_;
+    my $derived = hmac_sha256('secmods/session-cookie', b64url_decode($secret));
+    my $signed = "1.$kid.$id";
+    return "$signed." . b64url(hmac_sha256($signed, $derived));
+}
+
+# The secret of a key of a keyring file (default t/conf/test.keys).
+sub keyring_secret {
+    my ($id, $file) = @_;
+    $file //= File::Spec->catfile(Apache::Test::vars('serverroot'), 'conf', 'test.keys');
+    open my $fh, '<', $file or die "$file: $!";
+    while (<$fh>) {
+        return $1 if /^key \Q$id\E (\S+)/;
+    }
+    die "no key $id in $file";
 }
 
 # The HMAC key of t/conf/test-hmac.keys with this id: its text, as a sender
