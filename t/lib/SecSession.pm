@@ -44,13 +44,15 @@ sub api_client {
     return $ua;
 }
 
-# POST the login form; returns the response.
+# POST the login form; returns the response. base => "http://host:port"
+# for a server that is not Apache::Test's.
 sub form_login {
     my ($ua, $vhost, $user, $password, %opt) = @_;
-    my $path = $opt{path} // ($vhost ? '/login' : '/sess/login');
+    my $path = $opt{path} // ($vhost || $opt{base} ? '/login' : '/sess/login');
     my @form = (username => $user, password => $password);
     push @form, redirect => $opt{redirect} if defined $opt{redirect};
-    return $ua->post(url($vhost, $path), \@form, @{ $opt{headers} || [] });
+    return $ua->post($opt{base} ? "$opt{base}$path" : url($vhost, $path), \@form,
+                     @{ $opt{headers} || [] });
 }
 
 # The application's own login script asserts the login; returns the response.
