@@ -385,8 +385,10 @@ static apr_status_t validate(request_rec *r, ss_req_t *st)
         rec = stale;
     }
     else {
+        memset(&rec, 0, sizeof(rec));
         rv = from_store(r, st, &rec);
         if (rv == APR_NOTFOUND) {
+            st->rec.user = rec.user;   /* known for revoked sessions: for the event */
             return reject(r, st, st->reason ? st->reason : "unknown", 1);
         }
         if (rv != APR_SUCCESS) {
@@ -413,11 +415,13 @@ static apr_status_t validate(request_rec *r, ss_req_t *st)
     case SEC_SR_VALID:
         break;
     case SEC_SR_IDLE:
+        st->rec.user = rec.user;
         if (!st->from_stale_cache) {
             drop_shared(r, st->ref);
         }
         return reject(r, st, "expired-idle", 1);
     case SEC_SR_ABSOLUTE:
+        st->rec.user = rec.user;
         if (!st->from_stale_cache) {
             drop_shared(r, st->ref);
         }
@@ -467,7 +471,10 @@ apr_status_t ss_load(request_rec *r, ss_req_t **out)
     if (st->status == APR_SUCCESS) {
         if (st->from_stale_cache) {
             json_t *extra = json_pack("{s:s}", "ref", st->ref);
+            char *before = r->user;
+            r->user = (char *)st->info.user;     /* the event names whose session */
             ss_event(r, "session.store-unavailable", "allow", "allow-cached", extra);
+            r->user = before;
             json_decref(extra);
             ss_metric(r, "secmods_session_checks_total", "result=\"allow_cached\"");
         }
@@ -475,9 +482,16 @@ apr_status_t ss_load(request_rec *r, ss_req_t **out)
     else if (st->status == APR_NOTFOUND) {
         if (strcmp(st->reason, "none") && strcmp(st->reason, "no-keyring")) {
             json_t *extra = st->ref ? json_pack("{s:s}", "ref", st->ref) : NULL;
+            char *before = r->user;
+            /* whose session it was, when the record said (an expired one); the
+             * request itself stays unauthenticated */
+            if (!r->user && st->rec.user) {
+                r->user = (char *)st->rec.user;
+            }
             ss_event(r, !strncmp(st->reason, "revoked", 7) || !strcmp(st->reason, "ended-revoked")
                             ? "session.revoked" : "session.reject",
                      "deny", st->reason, extra);
+            r->user = before;
             json_decref(extra);
             ss_metric(r, "secmods_session_checks_total",
                       apr_psprintf(r->pool, "result=\"%s\"", st->reason));
