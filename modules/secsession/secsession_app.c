@@ -103,7 +103,7 @@ static void app_login(request_rec *r, const char *value)
     rv = ss_create(r, user, roles, "app");
     r->user = apr_pstrdup(r->pool, user);
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SECLOGNO(05041)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SECLOGNO(05041)
                       "the application logged a user in, but the session could not be stored "
                       "(%s); the response carries no session", sec_store_strerror(r->pool, rv));
         ss_event(r, "login.failure", "error", "store-unavailable", NULL);

@@ -255,7 +255,7 @@ static int login_post(request_rec *r, const ss_dir_t *d)
     }
     rv = ss_create(r, user, "", "form");
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SECLOGNO(05052)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SECLOGNO(05052)
                       "secsession-login: the session could not be stored (%s)",
                       sec_store_strerror(r->pool, rv));
         ss_event(r, "login.failure", "error", "store-unavailable", NULL);

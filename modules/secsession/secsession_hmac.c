@@ -243,18 +243,20 @@ int ss_hmac_authn(request_rec *r)
         }
         if (rv != APR_SUCCESS) {
             if (d->hmac_on_store_fail != SS_FAIL_ALLOW) {
-                ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, SECLOGNO(05031)
-                              "SecHMAC: the replay check could not reach the store; refused "
-                              "(SecHMACOnStoreFail deny)");
+                ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SECLOGNO(05031)
+                              "SecHMAC: the replay check could not reach the store (%s); "
+                              "refused (SecHMACOnStoreFail deny)",
+                              sec_store_strerror(r->pool, rv));
                 ss_event(r, "hmac.deny", "error", "store-unavailable", NULL);
                 apr_table_setn(r->err_headers_out, "Retry-After", "5");
                 return ss_core.error(r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                                      "Signed requests cannot be checked right now. Try again "
                                      "shortly.", NULL);
             }
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, SECLOGNO(05032)
-                          "SecHMAC: the replay check could not reach the store; accepted "
-                          "without it (SecHMACOnStoreFail allow)");
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SECLOGNO(05032)
+                          "SecHMAC: the replay check could not reach the store (%s); "
+                          "accepted without it (SecHMACOnStoreFail allow)",
+                          sec_store_strerror(r->pool, rv));
             ss_event(r, "hmac.replay-unchecked", "allow", "store-unavailable", NULL);
         }
     }

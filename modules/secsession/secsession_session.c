@@ -399,7 +399,7 @@ static apr_status_t validate(request_rec *r, ss_req_t *st)
                 st->from_stale_cache = 1;
             }
             else {
-                ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, SECLOGNO(05012)
+                ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SECLOGNO(05012)
                               "session %s: the store did not answer (%s)", st->ref,
                               sec_store_strerror(r->pool, rv));
                 st->status = rv;
