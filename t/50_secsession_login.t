@@ -15,7 +15,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 60;
+plan tests => 63;
 
 my $json = JSON::PP->new->utf8;
 my $private = url(undef, '/sess/static/private/');
@@ -154,3 +154,12 @@ my $replay = api_client()->get($private, Cookie => "t_sess=$cookie", JSON_ACCEPT
 ok t_cmp($replay->code, 401, 'the old cookie, replayed, is dead');
 $ok = events_since($mark, event => 'logout');
 ok t_cmp($ok && "$ok->{user} $ok->{via}", 'alice handler', 'logout event');
+
+# --- a count=failures zone on the login location (mod_secratelimit) ------------------------
+# failures are 401s, so only they count: three wrong passwords, then the door closes
+my $lim = browser();
+ok t_cmp(join(' ', map { form_login($lim, undef, 'bob', 'wrong', path => '/sess/login-limited')->code } 1 .. 3),
+         '401 401 401', 'three failed logins: 401 each');
+$r = form_login($lim, undef, 'bob', 'bob-pw', path => '/sess/login-limited');
+ok t_cmp($r->code, 429, 'the fourth attempt is refused, right password or not');
+ok t_cmp(session_cookie($r), undef, '... without a session');

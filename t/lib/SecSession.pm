@@ -154,8 +154,8 @@ sub keyring_secret {
     my ($id, $file) = @_;
     $file //= File::Spec->catfile(Apache::Test::vars('serverroot'), 'conf', 'test.keys');
     open my $fh, '<', $file or die "$file: $!";
-    while (<$fh>) {
-        return $1 if /^key \Q$id\E (\S+)/;
+    while (my $line = <$fh>) {
+        return $1 if $line =~ /^key \Q$id\E (\S+)/;
     }
     die "no key $id in $file";
 }
@@ -166,8 +166,8 @@ sub hmac_key {
     my ($id) = @_;
     my $file = File::Spec->catfile(Apache::Test::vars('serverroot'), 'conf', 'test-hmac.keys');
     open my $fh, '<', $file or die "$file: $!";
-    while (<$fh>) {
-        return $1 if /^key \Q$id\E (\S+)/;
+    while (my $line = <$fh>) {
+        return $1 if $line =~ /^key \Q$id\E (\S+)/;
     }
     die "no key $id in $file";
 }
