@@ -14,7 +14,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 27;
+plan tests => 36;
 
 sub env_of {
     my ($text) = @_;
@@ -88,3 +88,23 @@ $r = api_client()->get(url(undef, '/sess/plain/sess-env.cgi'), 'X-Something-Else
 ok t_cmp(env_of($r->content)->{HTTP_X_SOMETHING_ELSE}, 'kept', 'other headers pass');
 ok t_cmp(api_client()->get(url(undef, '/sess/who/sess-env.cgi'), Cookie => "t_sess=$cookie")->code, 200,
          'the session is fine after all that');
+
+# --- secsession_current() for other modules (t/modules/mod_sesstest.c) --------------------
+use JSON::PP ();
+my $js = JSON::PP->new->utf8;
+sub current { my ($path, @h) = @_; return eval { $js->decode(api_client()->get(url(undef, $path), @h)->content) } // {} }
+my $cur = current('/sess/current?twice=1', Cookie => "t_sess=$cookie");
+ok t_cmp("$cur->{status} $cur->{user} $cur->{roles}", 'ok alice admin,editor',
+         'secsession_current() where no hook of the module looked: loaded from the cookie');
+ok t_cmp($cur->{ref}, $login->{ref}, '... info->ref is the reference');
+ok t_cmp($cur->{created} > 0 && $cur->{created} <= time ? 1 : 0, 1, '... and created is set');
+ok t_cmp($cur->{same}, JSON::PP::true, '... asked twice, the same answer (checked once per request)');
+$cur = current('/sess/current-auth', Cookie => "other=1; t_sess=$cookie");
+ok t_cmp("$cur->{status} $cur->{user}", 'ok alice', '... and in a session location, after authentication');
+ok t_cmp(current('/sess/current')->{status}, 'notfound', 'no cookie: APR_NOTFOUND');
+ok t_cmp(current('/sess/current', Cookie => 't_sess=1.t2.xx.yy')->{status}, 'notfound', 'a forged cookie: APR_NOTFOUND');
+$ua->post(url(undef, '/sess/logout'));
+ok t_cmp(current('/sess/current', Cookie => "t_sess=$cookie")->{status}, 'notfound',
+         'a logged-out session: APR_NOTFOUND');
+ok t_cmp(api_client()->get(url(undef, '/sess/current-auth'), Cookie => "t_sess=$cookie", JSON_ACCEPT)->code, 401,
+         '... and refused where a session is required');

@@ -18,7 +18,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 26;
+plan tests => 27;
 
 my $json = JSON::PP->new->utf8;
 sub u { url('sessdown', $_[0]) }
@@ -77,6 +77,8 @@ $mark = log_mark(events_file());
 ok t_cmp(hook('/hookopen/sess-echo.cgi', 'down')->code, 200, 'SecHMACOnStoreFail allow: accepted');
 ok events_since($mark, event => 'hmac.replay-unchecked') or print "# no hmac.replay-unchecked event\n";
 
+my $cur = eval { JSON::PP->new->utf8->decode(with('/current', $cookie)->content) } // {};
+ok t_cmp($cur->{status}, 'outage', 'secsession_current() reports the outage, not "no session"');
 ok t_cmp(status_doc('sessdown')->{store}{reachable} ? 1 : 0, 0, 'the status page shows the outage')
     or print "# status\n";
 
