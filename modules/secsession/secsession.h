@@ -105,8 +105,6 @@ typedef struct {
     int from_stale_cache;       /* allowed from the local cache during an outage */
     int expire_cookie;          /* the client's cookie is dead: delete it */
     int cookie_written;         /* a Set-Cookie for ours is on the response */
-    int identity_done;
-    int forbid;                 /* authenticated but refused: answer 403 */
 } ss_req_t;
 
 extern module AP_MODULE_DECLARE_DATA secsession_module;

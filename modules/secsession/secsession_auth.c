@@ -109,7 +109,8 @@ static int is_login_page(request_rec *r, const char *login)
     return path && strlen(path) == n && !strncmp(path, login, n);
 }
 
-static int unauthenticated(request_rec *r, ss_req_t *st)
+/* as_none: answer a store outage as "no session" (optional locations) */
+static int unauthenticated(request_rec *r, ss_req_t *st, int as_none)
 {
     ss_dir_t *d = ss_dir(r);
     const char *login = d->login_url && *d->login_url ? d->login_url : NULL;
@@ -119,7 +120,7 @@ static int unauthenticated(request_rec *r, ss_req_t *st)
     if (st->expire_cookie) {
         ss_expire_cookie(r, st);
     }
-    if (st->status != APR_NOTFOUND) {
+    if (st->status != APR_NOTFOUND && !as_none) {
         /* The store did not answer. Never the login page: the user may well
          * have a session, and sending them to log in again would loop. */
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
@@ -174,20 +175,11 @@ int ss_check_authn(request_rec *r)
         r->ap_auth_type = (char *)SS_AUTH_TYPE;
         return OK;
     }
-    if (d->optional == 1) {
-        /* Only reached when a Require line needs a user. "Never refuse" is
-         * for the session; the Require line is the admin's. An outage reads
-         * as "no session" here: a public page must not go down with the
-         * store. */
-        if (st->expire_cookie) {
-            ss_expire_cookie(r, st);
-        }
-        if (rv != APR_NOTFOUND) {
-            st->status = APR_NOTFOUND;
-            rv = APR_NOTFOUND;
-        }
-    }
-    return unauthenticated(r, st);
+    /* Optional locations reach here only when a Require line needs a user:
+     * "never refuse" is for the session, the Require line is the admin's.
+     * An outage reads as "no session" there: a public page must not go
+     * down with the store. */
+    return unauthenticated(r, st, d->optional == 1);
 }
 
 /* Called by mod_authz_core just before it answers 401 to a request whose
@@ -206,7 +198,6 @@ int ss_note_auth_failure(request_rec *r, const char *auth_type)
      * looks its error body up under 401, so the 403 envelope goes there too;
      * the status itself is switched when the error response is built
      * (ss_forbid_status, from insert_error_filter), before any byte is sent. */
-    ss_req(r)->forbid = 1;
     apr_table_setn(seccore_initial_request(r)->notes, NOTE_FORBID, "1");
     ss_core.error(r, HTTP_FORBIDDEN, "FORBIDDEN",
                   "You are signed in, but not allowed to see this page.", NULL);
