@@ -38,6 +38,8 @@ print $fh "ServerRoot \"$dir\"\nServerName 127.0.0.1\nErrorLog \"$dir/error_log\
           "LoadModule seccore_module \"", SecTest::module_path(), "\"\n",
           "LoadModule secratelimit_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_secratelimit.so'), "\"\n",
           "LoadModule secheaders_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_secheaders.so'), "\"\n";
+# mod_secsession
+print $fh "LoadModule secsession_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_secsession.so'), "\"\n";
 close $fh;
 my @listing = qx{"@{[SecTest::httpd_bin()]}" -f "$dir/httpd.conf" -L 2>&1};
 my %count;
@@ -54,6 +56,13 @@ push @mine, qw(SecHeaders SecHeadersProfile SecHeadersEnvironment SecHeadersFram
                SecCSPReportMaxSize SecCSPReportEventLimit SecCORSAllowOrigin
                SecCORSAllowCredentials SecCORSAllowMethods SecCORSAllowHeaders
                SecCORSExposeHeaders SecCORSMaxAge);
+# mod_secsession
+push @mine, qw(SecSessionCookie SecSessionCacheTTL SecSessionAppHeaders SecHMACKeyFile
+               SecSessionTimeout SecSessionLoginURL SecSessionLogoutURL SecSessionOptional
+               SecSessionOnStoreFail SecSessionAuthProvider SecSessionRedirectAllow
+               SecSessionClearSiteData SecSessionPassCookie SecSessionAcceptLogin
+               SecSessionLoginPage SecSessionIdentityHeaders SecHMACHeaders SecHMACWindow
+               SecHMACMaxBody SecHMACAllowOrigin SecHMACOnStoreFail);
 my @ours = grep { exists $count{$_} } @mine;
 ok t_cmp(scalar @ours, scalar @mine, 'httpd -L lists all our directives');
 my @dups = grep { $count{$_} > 1 } sort keys %count;

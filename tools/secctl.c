@@ -52,6 +52,13 @@ void secctl_usage(FILE *out)
           "  ban list                         rate-limit bans in force\n"
           "  ban lift ZONE SUBJECT [--ipv6prefix N] | ban lift --hash HASH\n"
           "                                   end a ban (SUBJECT: client address or key)\n"
+          "  session show REF | session revoke REF\n"
+          "                                   a session (REF as the event log shows it)\n"
+          "  session logout-user USER | session logout-all\n"
+          "                                   end every session of a user, or of everyone\n"
+          "  sign KEYFILE [FILE] [--id KEY] [--timestamp T]\n"
+          "                                   X-Timestamp/X-Signature headers for FILE\n"
+          "                                   (default: stdin) for AuthType SecHMAC\n"
           "options:\n"
           "  -f FILE            httpd config to read SecStore/SecKeyFile from\n"
           "                     (default " DEFAULT_CONF ")\n"
@@ -103,6 +110,7 @@ static int parse_args(apr_pool_t *p, int argc, const char *const *argv, opts_t *
             o->ipv6prefix = (int)bits;
             i++;
         }
+        else if (!strcmp(a, "--timestamp") && next) { o->timestamp = next; i++; }
         else if (a[0] == '-') {
             fprintf(stderr, "secctl: unknown or incomplete option %s\n", a);
             return 0;
@@ -413,6 +421,8 @@ int main(int argc, const char *const *argv)
     else if (!strcmp(cmd, "store")) rc = cmd_store(p, &o);
     else if (!strcmp(cmd, "kill")) rc = secctl_cmd_kill(p, &o);
     else if (!strcmp(cmd, "ban")) rc = secctl_cmd_ban(p, &o);
+    else if (!strcmp(cmd, "session")) rc = secctl_cmd_session(p, &o);
+    else if (!strcmp(cmd, "sign")) rc = secctl_cmd_sign(p, &o);
     else {
         fprintf(stderr, "secctl: unknown command %s\n", cmd);
         secctl_usage(stderr);

@@ -16,6 +16,7 @@ typedef struct {
     const char *ttl;
     const char *hash;
     int ipv6prefix;
+    const char *timestamp;     /* sign --timestamp */
     int force;
     apr_array_header_t *args;  /* positional, char* */
 } secctl_opts_t;
@@ -27,5 +28,8 @@ int secctl_open_store(apr_pool_t *p, const secctl_opts_t *o, sec_store_t **st);
 
 int secctl_cmd_kill(apr_pool_t *p, const secctl_opts_t *o);
 int secctl_cmd_ban(apr_pool_t *p, const secctl_opts_t *o);
+/* secctl_session.c */
+int secctl_cmd_session(apr_pool_t *p, const secctl_opts_t *o);
+int secctl_cmd_sign(apr_pool_t *p, const secctl_opts_t *o);
 
 #endif

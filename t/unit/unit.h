@@ -23,6 +23,10 @@ Suite *html_suite(void);
 Suite *csp_suite(void);
 Suite *headers_suite(void);
 Suite *cspreport_suite(void);
+Suite *session_suite(void);
+Suite *session_login_suite(void);
+Suite *session_hmac_suite(void);
+Suite *session_redirect_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 

@@ -127,6 +127,10 @@ int main(void)
     srunner_add_suite(sr, csp_suite());
     srunner_add_suite(sr, headers_suite());
     srunner_add_suite(sr, cspreport_suite());
+    srunner_add_suite(sr, session_suite());
+    srunner_add_suite(sr, session_login_suite());
+    srunner_add_suite(sr, session_hmac_suite());
+    srunner_add_suite(sr, session_redirect_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -1,0 +1,121 @@
+# Two httpd servers sharing sessions through the memcached pair: a session
+# made on one works on the other; logging out (or revoking with secctl) on
+# one ends it on the other within the local-cache bound (SecSessionCacheTTL,
+# 2 s by default): polled, bounded.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test qw(plan ok);
+use Apache::TestUtil qw(t_cmp);
+use File::Temp qw(tempdir);
+use Time::HiRes qw(time);
+use SecTest qw(:all);
+use SecCore qw(:all);
+use SecSession qw(:all);
+
+plan tests => 14;
+
+# --- a second server, started and stopped by this test ------------------------------
+my $dir = tempdir('second-httpd.XXXXXX', DIR => $ENV{SECMODS_STATE} || File::Spec->tmpdir,
+                  CLEANUP => 1);
+my $port = free_port();
+my $mpm = $ENV{SECMODS_MPM} || 'event';
+my $moddir = SecTest::httpd_moddir();
+my $libs = File::Spec->catfile(build_dir(), '.libs');
+my $conf_dir = File::Spec->catdir(Apache::Test::vars('serverroot'), 'conf');
+my $htdocs = File::Spec->catdir(Apache::Test::vars('serverroot'), 'htdocs', 'sess', 'private');
+open my $fh, '>', "$dir/httpd.conf" or die $!;
+print $fh <<"EOF";
+ServerRoot "$dir"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$dir/httpd.pid"
+ErrorLog "$dir/error_log"
+DefaultRuntimeDir "$dir"
+LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
+LoadModule authz_core_module "$moddir/mod_authz_core.so"
+LoadModule authn_core_module "$moddir/mod_authn_core.so"
+LoadModule authz_user_module "$moddir/mod_authz_user.so"
+LoadModule alias_module "$moddir/mod_alias.so"
+LoadModule mime_module "$moddir/mod_mime.so"
+LoadModule dir_module "$moddir/mod_dir.so"
+LoadModule seccore_module "$libs/mod_seccore.so"
+LoadModule secsession_module "$libs/mod_secsession.so"
+TypesConfig /etc/mime.types
+SecStore memcached $ENV{SECMODS_MC1} $ENV{SECMODS_MC2} timeout=200ms retry=2s
+SecKeyFile "$conf_dir/test.keys"
+SecSessionCookie name=t_mc secure=off
+Alias /private "$htdocs"
+<Location /private>
+    AuthType SecSession
+    Require valid-user
+</Location>
+<Location /logout>
+    SetHandler secsession-logout
+    Require all granted
+</Location>
+EOF
+close $fh;
+system(SecTest::httpd_bin(), '-f', "$dir/httpd.conf", '-k', 'start') == 0
+    or die "the second httpd did not start; see $dir/error_log\n";
+my $pid;
+wait_for(10, sub { open my $p, '<', "$dir/httpd.pid" or return 0; $pid = <$p>; chomp $pid if $pid; $pid });
+END {
+    if ($pid) {
+        kill 'TERM', $pid;
+        wait_for(10, sub { !kill 0, $pid });
+    }
+}
+my $second = "http://127.0.0.1:$port";
+ok wait_for(10, sub { api_client()->get("$second/private/", JSON_ACCEPT)->code == 401 })
+    or print "# second server not answering\n";
+
+my $first = url('sessmc', '');
+sub on { my ($base, $cookie) = @_; api_client()->get("$base/private/", Cookie => "t_mc=$cookie", JSON_ACCEPT)->code }
+sub ends_on {
+    my ($base, $cookie, $limit) = @_;
+    my $t0 = time;
+    return wait_for($limit, sub { on($base, $cookie) == 401 }) ? time - $t0 : undef;
+}
+
+# --- a session made on the first works on the second -----------------------------------
+my $ua = browser();
+my $r = form_login($ua, 'sessmc', 'alice', 'alice-pw');
+ok t_cmp($r->code, 303, 'login on the first server') or print '# ', $r->as_string;
+my $cookie = cookie_of($ua, 't_mc');
+ok t_cmp(on($first, $cookie), 200, 'the session works there');
+ok t_cmp(on($second, $cookie), 200, '... and on the second server');
+ok t_cmp(api_client()->get("$second/private/", Cookie => "t_mc=$cookie")->content, qr/sess private page/,
+         '... which serves the page');
+
+# --- logout on the first ends it on the second ----------------------------------------------
+$r = $ua->post("$first/logout");
+ok t_cmp($r->code, 303, 'logout on the first server');
+ok t_cmp(on($first, $cookie), 401, '... ended there at once');
+my $took = ends_on($second, $cookie, 6);
+ok defined $took or print "# still valid on the second server\n";
+ok !defined $took || $took <= 3 or print "# took $took s (bound: 2 s)\n";
+
+# --- and the other way round, and with secctl ------------------------------------------------
+$ua = browser();
+form_login($ua, 'sessmc', 'bob', 'bob-pw');
+$cookie = cookie_of($ua, 't_mc');
+ok t_cmp(on($second, $cookie), 200, 'a second session, used on the second server');
+$r = api_client()->post("$second/logout", Cookie => "t_mc=$cookie");
+ok t_cmp($r->code, 303, 'logout on the second server');
+ok defined ends_on($first, $cookie, 6) or print "# still valid on the first\n";
+
+$ua = browser();
+my $mark = log_mark(events_file());
+form_login($ua, 'sessmc', 'alice', 'alice-pw');
+$cookie = cookie_of($ua, 't_mc');
+my $ev = events_since($mark, event => 'login.success');
+on($second, $cookie);   # both servers have it cached now
+my $secctl = File::Spec->catfile(build_dir(), 'secctl');
+my $out = qx{"$secctl" --memcached "$ENV{SECMODS_MC1},$ENV{SECMODS_MC2}" session revoke $ev->{ref} 2>&1};
+ok t_cmp($? >> 8, 0, 'secctl session revoke against memcached') or print "# $out";
+ok defined ends_on($second, $cookie, 6) && defined ends_on($first, $cookie, 6)
+    or print "# a revoked session survived\n";
