@@ -12,6 +12,7 @@ SECMODS_PACKAGES=(
     libssl-dev libjansson-dev libmemcached-dev libmemcached-tools memcached
     autoconf automake libtool pkg-config make gcc check
     clang libclang-rt-14-dev wrk gnuplot-nox curl perl git
+    chromium
 )
 
 log()  { printf '==> %s\n' "$*" >&2; }

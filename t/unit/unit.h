@@ -17,6 +17,8 @@ Suite *store_memcached_suite(void);
 Suite *metrics_suite(void);
 Suite *reqid_suite(void);
 Suite *ratelimit_suite(void);
+Suite *form_suite(void);
+Suite *csrf_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 

@@ -121,6 +121,8 @@ int main(void)
     srunner_add_suite(sr, metrics_suite());
     srunner_add_suite(sr, store_shm_suite());
     srunner_add_suite(sr, store_memcached_suite());
+    srunner_add_suite(sr, form_suite());
+    srunner_add_suite(sr, csrf_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
