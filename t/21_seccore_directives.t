@@ -37,6 +37,7 @@ print $fh "ServerRoot \"$dir\"\nServerName 127.0.0.1\nErrorLog \"$dir/error_log\
           "LoadModule security2_module \"$sec2\"\n",
           "LoadModule seccore_module \"", SecTest::module_path(), "\"\n",
           "LoadModule secratelimit_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_secratelimit.so'), "\"\n";
+print $fh "LoadModule seccsrf_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_seccsrf.so'), "\"\n";
 close $fh;
 my @listing = qx{"@{[SecTest::httpd_bin()]}" -f "$dir/httpd.conf" -L 2>&1};
 my %count;
@@ -46,6 +47,9 @@ for (@listing) {
 my @mine = qw(SecStore SecKeyFile SecEventLog SecEventLogTruncateIP SecRequestIDHeader
               SecRequestIDTrustFrom SecRateLimitZone SecRateLimit SecRateLimitExempt
               SecRateLimitHeaders SecRateLimitLegacyHeaders SecKillSwitch);
+push @mine, qw(SecCSRF SecCSRFTrustedOrigin SecCSRFToken SecCSRFTokenHeader SecCSRFTokenField
+               SecCSRFBodyLimit SecCSRFNoOrigin SecCSRFInjectForms SecCSRFExempt SecCSRFCookie
+               SecCSRFTokenCookie);
 my @ours = grep { exists $count{$_} } @mine;
 ok t_cmp(scalar @ours, scalar @mine, 'httpd -L lists all our directives');
 my @dups = grep { $count{$_} > 1 } sort keys %count;

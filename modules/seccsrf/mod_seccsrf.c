@@ -76,6 +76,7 @@ static void retrieve(void)
     csrf_core.error = APR_RETRIEVE_OPTIONAL_FN(seccore_error);
     csrf_core.event = APR_RETRIEVE_OPTIONAL_FN(seccore_event);
     csrf_core.metric_add = APR_RETRIEVE_OPTIONAL_FN(seccore_metric_add);
+    csrf_core.request_id = APR_RETRIEVE_OPTIONAL_FN(seccore_request_id);
     csrf_core.session_current = APR_RETRIEVE_OPTIONAL_FN(secsession_current);
 }
 

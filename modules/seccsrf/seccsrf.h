@@ -80,6 +80,7 @@ typedef struct {
     APR_OPTIONAL_FN_TYPE(seccore_error) *error;
     APR_OPTIONAL_FN_TYPE(seccore_event) *event;
     APR_OPTIONAL_FN_TYPE(seccore_metric_add) *metric_add;
+    APR_OPTIONAL_FN_TYPE(seccore_request_id) *request_id;
     APR_OPTIONAL_FN_TYPE(secsession_current) *session_current;   /* NULL: not loaded */
 } csrf_core_t;
 extern csrf_core_t csrf_core;

@@ -128,8 +128,10 @@ csrf_field_e csrf_body_field(request_rec *r, const csrf_dir_t *d, csrf_req_t *st
             /* A client that stopped, a broken chunk, LimitRequestBody:
              * the body is unusable for the application too. */
             apr_brigade_cleanup(bb);
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r, SECLOGNO(06007)
-                          "SecCSRF: reading the request body for the token field failed");
+            ap_log_cerror(APLOG_MARK, APLOG_INFO, rv, r->connection, SECLOGNO(06007)
+                          "SecCSRF: reading the request body for the token field failed "
+                          "(%s %s)", ap_escape_logitem(r->pool, r->method),
+                          ap_escape_logitem(r->pool, r->uri));
             *http_status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
             return CSRF_FIELD_ERROR;
         }

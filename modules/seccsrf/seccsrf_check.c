@@ -60,6 +60,11 @@ const sec_origin_t *csrf_self_origin(request_rec *r, csrf_req_t *st)
     return o;
 }
 
+static const char *seccore_request_id_or(request_rec *r)
+{
+    return csrf_core.request_id ? csrf_core.request_id(r) : "-";
+}
+
 /* A header value as an event field: printable ASCII, at most max bytes. */
 static const char *printable(apr_pool_t *p, const char *s, apr_size_t max)
 {
@@ -316,8 +321,13 @@ int csrf_check(request_rec *r, const csrf_dir_t *d, csrf_req_t *st)
     }
     metric(r, "deny", res.reason);
     event(r, &in, &res, &ti, 0, res.reason);
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SECLOGNO(06008)
-                  "SecCSRF: refused (%s, by %s)", res.reason, res.check);
+    /* ap_log_cerror: httpd appends the Referer to request-level log lines,
+     * and a Referer's query may hold a secret. The request id ties the
+     * line to the event. */
+    ap_log_cerror(APLOG_MARK, APLOG_INFO, 0, r->connection, SECLOGNO(06008)
+                  "SecCSRF: refused %s %s (%s, by %s), request %s",
+                  ap_escape_logitem(r->pool, r->method), ap_escape_logitem(r->pool, r->uri),
+                  res.reason, res.check, seccore_request_id_or(r));
     extra = json_pack("{s:s}", "reason", res.reason);
     rc = csrf_core.error(r, HTTP_FORBIDDEN, "CSRF", refusal_message(res.reason), extra);
     json_decref(extra);

@@ -304,26 +304,26 @@ static const char *cmd_token_cookie(cmd_parms *cmd, void *dc, const char *arg)
 }
 
 const command_rec seccsrf_cmds[] = {
-    AP_INIT_TAKE1("SecCSRF", cmd_mode, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("SecCSRF", cmd_mode, NULL, RSRC_CONF | OR_AUTHCFG,
                   "CSRF checks for unsafe methods here: on, off or report"),
-    AP_INIT_TAKE_ARGV("SecCSRFTrustedOrigin", cmd_trusted, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE_ARGV("SecCSRFTrustedOrigin", cmd_trusted, NULL, RSRC_CONF | OR_AUTHCFG,
                       "Other origins whose requests pass (https://a.example.com, "
                       "https://*.example.com), or none"),
-    AP_INIT_FLAG("SecCSRFToken", cmd_token, NULL, OR_AUTHCFG,
+    AP_INIT_FLAG("SecCSRFToken", cmd_token, NULL, RSRC_CONF | OR_AUTHCFG,
                  "Issue tokens here (cookie, SECMODS_CSRF_TOKEN) and accept them when the "
                  "headers can't decide"),
-    AP_INIT_TAKE1("SecCSRFTokenHeader", cmd_header, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("SecCSRFTokenHeader", cmd_header, NULL, RSRC_CONF | OR_AUTHCFG,
                   "The request header that carries a token (default X-CSRF-Token)"),
-    AP_INIT_TAKE1("SecCSRFTokenField", cmd_field, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("SecCSRFTokenField", cmd_field, NULL, RSRC_CONF | OR_AUTHCFG,
                   "The form field that carries a token (default _csrf)"),
-    AP_INIT_TAKE1("SecCSRFBodyLimit", cmd_body_limit, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("SecCSRFBodyLimit", cmd_body_limit, NULL, RSRC_CONF | OR_AUTHCFG,
                   "How much of a form body is read to find the token field (default 1M)"),
-    AP_INIT_TAKE1("SecCSRFNoOrigin", cmd_no_origin, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("SecCSRFNoOrigin", cmd_no_origin, NULL, RSRC_CONF | OR_AUTHCFG,
                   "Requests without Fetch Metadata, Origin or same-origin Referer: token "
                   "(default) or refuse"),
-    AP_INIT_FLAG("SecCSRFInjectForms", cmd_inject, NULL, OR_AUTHCFG,
+    AP_INIT_FLAG("SecCSRFInjectForms", cmd_inject, NULL, RSRC_CONF | OR_AUTHCFG,
                  "Add a hidden token field to every same-origin POST form of HTML pages"),
-    AP_INIT_TAKE1("SecCSRFExempt", cmd_exempt, NULL, OR_AUTHCFG,
+    AP_INIT_TAKE1("SecCSRFExempt", cmd_exempt, NULL, RSRC_CONF | OR_AUTHCFG,
                   "An expression; requests for which it is true are not checked"),
     AP_INIT_TAKE1("SecCSRFCookie", cmd_cookie, NULL, RSRC_CONF,
                   "Name of the pre-session cookie tokens bind to without a session"),

@@ -188,11 +188,15 @@ static int start(ap_filter_t *f, inject_ctx_t *c)
     request_rec *r = f->r;
     csrf_req_t *st = csrf_req(r);
     const csrf_dir_t *d = ap_get_module_config(r->per_dir_config, &seccsrf_module);
+    /* CGI scripts' headers land in err_headers_out (kept on errors too). */
     const char *ce = apr_table_get(r->headers_out, "Content-Encoding");
 
     c->started = 1;
     if (r->header_only || !st->token || !is_html(r->content_type)) {
         return 0;
+    }
+    if (!ce) {
+        ce = apr_table_get(r->err_headers_out, "Content-Encoding");
     }
     if (!ce) {
         ce = r->content_encoding;
@@ -217,6 +221,7 @@ static int start(ap_filter_t *f, inject_ctx_t *c)
     c->sc = sec_html_scanner_make(r->pool, scan_names, on_tag, emit, c);
     apr_table_unset(r->headers_out, "Content-Length");
     apr_table_unset(r->headers_out, "ETag");
+    apr_table_unset(r->err_headers_out, "ETag");
     return 1;
 }
 

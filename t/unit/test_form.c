@@ -46,8 +46,8 @@ static const form_case_t cases[] = {
          "content-disposition: FORM-DATA; name=_csrf\r\nContent-Type: text/plain\r\n\r\ntok2\r\n--XyZ--",
      "_csrf", 1, "tok2", 0},
     /* the value may hold CRs, LFs and delimiter-like prefixes */
-    {MP, "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\na\r\nb\r\n--Xy\r\n--XyQ\r\r\n--XyZ\r\n", "_csrf", 1,
-     "a\r\nb\r\n--Xy\r\n--XyQ\r", 0},
+    {MP, "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\na\r\n--Xy\r\n--XyQ\r\r\n--XyZ\r\n", "_csrf", 1,
+     "a\r\n--Xy\r\n--XyQ\r", 0},
     /* a file part of that name is not the token */
     {MP, "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"; filename=\"t.txt\"\r\n\r\nfile\r\n--XyZ\r\n"
          "Content-Disposition: form-data; name=\"_csrf\"\r\n\r\nreal\r\n--XyZ--\r\n", "_csrf", 1, "real", 0},
