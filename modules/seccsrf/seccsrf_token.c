@@ -56,6 +56,7 @@ const char *csrf_token_cookie_name(request_rec *r)
 static void set_cookie(request_rec *r, const char *name, const char *value, int http_only)
 {
     sec_cookie_attrs_t a;
+    const char *v;
 
     memset(&a, 0, sizeof(a));
     a.path = "/";
@@ -63,8 +64,16 @@ static void set_cookie(request_rec *r, const char *name, const char *value, int 
     a.http_only = http_only;
     a.same_site = "Lax";
     a.max_age = -1;
+    v = sec_cookie_format(r->pool, name, value, &a);
+    if (!v) {
+        /* Names are checked at configtest and values are base64url: a
+         * refusal here is a bug, never a reason to send a broken header. */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SECLOGNO(06016)
+                      "SecCSRF: cookie %s could not be formatted; not set", name);
+        return;
+    }
     /* err_headers_out: on refusals too, so the next try can succeed */
-    apr_table_addn(r->err_headers_out, "Set-Cookie", sec_cookie_format(r->pool, name, value, &a));
+    apr_table_addn(r->err_headers_out, "Set-Cookie", v);
 }
 
 /* The value of cookie name when the request carries it exactly once. */
