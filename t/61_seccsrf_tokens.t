@@ -19,7 +19,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecCsrf qw(:all);
 
-plan tests => 51;
+plan tests => 53;
 
 my $echo = url(undef, '/cgi-bin/csrf-echo.cgi');
 my $ev_mark = log_mark(events_file());
@@ -48,6 +48,11 @@ ok t_cmp($f->{header}, 'X-CSRF-Token', 'SECMODS_CSRF_HEADER');
 ok t_cmp($res->header('Vary') // '', qr/\bCookie\b/, 'Vary: Cookie');
 my $token = $f->{token};
 ok t_cmp(cookie_value($alice, 'csrf-token'), $token, 'the cookie carries the same token');
+
+# static files other than HTML get nothing (no cookie, no Vary: Cookie)
+my $asset = browser()->get(url(undef, '/csrf/tok/asset.txt'));
+ok t_cmp(scalar(() = $asset->header('Set-Cookie')), 0, 'no cookies on a static non-HTML file');
+ok t_cmp($asset->header('Vary') // '', qr/^(?!.*Cookie)/, 'and no Vary: Cookie');
 
 # a second visit: cookies kept, a fresh token that is just as valid
 $res = $alice->get($echo);

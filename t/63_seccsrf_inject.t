@@ -19,7 +19,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecCsrf qw(:all);
 
-plan tests => 35;
+plan tests => 36;
 
 my $field_re = qr{<input type="hidden" name="_csrf" value="(t2\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})">};
 my $htdocs = File::Spec->catdir(Apache::Test::vars('serverroot'), 'htdocs', 'csrf');
@@ -78,6 +78,11 @@ my $again = $ua->get(url(undef, '/csrf/inject/forms.html'));
 my ($ids2) = injected($again->content);
 ok t_cmp("@$ids2", "@want", 'second response on a kept-alive connection');
 ok t_cmp($again->content ne $res->content, 1, 'with a fresh token');
+
+# a directory's index page (mod_dir, after fixups)
+$res = $ua->get(url(undef, '/csrf/inject/'));
+($ids) = injected($res->content);
+ok t_cmp("@$ids", 'p-index', 'the index page of a directory');
 
 # <base href> elsewhere: relative actions leave the site
 $res = $ua->get(url(undef, '/csrf/inject/base.html'));

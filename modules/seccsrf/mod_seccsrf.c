@@ -32,6 +32,23 @@ csrf_req_t *csrf_req(request_rec *r)
     return st;
 }
 
+/* Whether this response may carry a token: anything a handler produces
+ * (a script may print SECMODS_CSRF_TOKEN) and static HTML (injection, and
+ * the page whose scripts read the token cookie) -- not images, style sheets
+ * and other static files, which would only get a Set-Cookie and a
+ * "Vary: Cookie" that keeps shared caches from storing them. Directory
+ * requests count as HTML: mod_dir turns them into their index page after
+ * fixups. */
+static int may_use_token(request_rec *r)
+{
+    const char *ct = r->content_type;
+
+    if (r->handler && *r->handler && strcmp(r->handler, "default-handler")) {
+        return 1;
+    }
+    return !ct || !strncasecmp(ct, "text/html", 9) || !strcmp(ct, DIR_MAGIC_TYPE);
+}
+
 static int csrf_fixups(request_rec *r)
 {
     const csrf_dir_t *d;
@@ -59,7 +76,7 @@ static int csrf_fixups(request_rec *r)
             return rc;
         }
     }
-    if (csrf_tokens_on(d)) {
+    if (csrf_tokens_on(d) && may_use_token(r)) {
         csrf_issue(r, d, st);
     }
     return DECLINED;
