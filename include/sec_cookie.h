@@ -20,7 +20,12 @@
 int sec_cookie_find(apr_pool_t *p, const char *header, const char *name, const char **first);
 
 /* The header without any pair named name, or NULL when nothing is left: so
- * a secret cookie need not reach the application or a backend. */
+ * a secret cookie need not reach the application or a backend. The other
+ * pairs keep their order and text (trimmed of the spaces around them; pairs
+ * without '=' are kept too, empty ones dropped), joined by "; " (or ";" where
+ * the input had no room for the space): the result is never longer than
+ * the header. Unlike find, remove works on headers of any length, so a pair
+ * is never passed on because its header was too long to parse. */
 char *sec_cookie_remove(apr_pool_t *p, const char *header, const char *name);
 
 typedef struct {
@@ -33,15 +38,24 @@ typedef struct {
                                   0: delete it (Max-Age=0 and an Expires in the past) */
 } sec_cookie_attrs_t;
 
-/* "name=value; Path=/; Max-Age=...; Secure; HttpOnly; SameSite=Lax". The
- * value must already be cookie-safe (base64url tokens are). */
+/* "name=value; Path=/; Domain=...; Max-Age=...; Secure; HttpOnly;
+ * SameSite=Lax", attributes in that order and only those asked for; value
+ * NULL is "", a NULL a is no attributes; same_site is written in its
+ * canonical case. The value must already be cookie-safe (base64url tokens
+ * are). NULL, never a broken header, when the name is not a token, the value
+ * is not RFC 6265 cookie-octets (optionally in double quotes), path or
+ * domain is empty or holds ';' or a control character, or same_site is not
+ * one of the three. */
 char *sec_cookie_format(apr_pool_t *p, const char *name, const char *value,
                         const sec_cookie_attrs_t *a);
 
 /* Whether browsers would accept such a cookie: NULL when yes, else why not
  * (for configtest): the name must be an RFC 7230 token; "__Host-" needs
  * Secure, Path=/ and no Domain; "__Secure-" needs Secure; SameSite=None
- * needs Secure; same_site must be one of the three (case-insensitive). */
+ * needs Secure; same_site must be one of the three (case-insensitive). The
+ * prefixes are matched case-insensitively, as browsers do (RFC 6265bis).
+ * Also refused: a Path not starting with '/', and a Path or Domain that
+ * format would refuse (or a Domain with a space). a NULL: no attributes. */
 const char *sec_cookie_check(const char *name, const sec_cookie_attrs_t *a);
 
 /* 1 when s is a valid cookie name (an RFC 7230 token). */

@@ -18,6 +18,11 @@ apr_status_t sec_parse_size(const char *s, apr_uint64_t *out);
 apr_status_t sec_parse_hostport(apr_pool_t *p, const char *s, apr_port_t default_port,
                                 char **host, apr_port_t *port);
 
+/* A decimal number within [lo, hi]: digits only -- no sign, space, base
+ * prefix or trailing junk -- and no overflow. Config values and the
+ * counters the store hands back are read with this one parser. */
+apr_status_t sec_parse_uint(const char *s, apr_uint64_t lo, apr_uint64_t hi, apr_uint64_t *out);
+
 /* Split "name=value"; returns 1 and sets *value when s starts with name=. */
 int sec_parse_option(const char *s, const char *name, const char **value);
 

@@ -13,6 +13,15 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 
+/* Store namespaces mod_secratelimit and secctl both use (shared store,
+ * except the two caches, which live in each server's own shm). */
+#define SEC_RL_NS_BAN     "rlban"    /* <kh> -> ban record (JSON) */
+#define SEC_RL_NS_BANIDX  "rlbanidx" /* listing index of ban keys */
+#define SEC_RL_NS_KILL    "ks"       /* <name> -> kill switch message */
+#define SEC_RL_NS_KILLIDX "ksidx"    /* listing index of kill switch names */
+#define SEC_RL_NS_DENY    "rld"      /* local: <kh> -> deny-until */
+#define SEC_RL_NS_KCACHE  "ksc"      /* local: kill switch cache */
+
 #define SEC_RL_NAME_MAX 32
 #define SEC_RL_LIMIT_MAX 1000000000u
 #define SEC_RL_WINDOW_MAX 86400u
@@ -47,6 +56,9 @@ apr_status_t sec_rl_zone_parse(apr_pool_t *p, const char *name, int argc, char *
 
 /* The preset zones (auth, strict, api, web, webhook, streaming), or NULL. */
 const sec_rl_zone_t *sec_rl_builtin(const char *name);
+/* The presets in order, for callers that prepare all of them: NULL past
+ * the last. */
+const sec_rl_zone_t *sec_rl_builtin_at(apr_size_t i);
 
 /* 1 when status counts for a count=failures zone. */
 int sec_rl_is_failure(const sec_rl_zone_t *z, int status);

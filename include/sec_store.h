@@ -49,6 +49,11 @@ struct sec_store_t {
      * key keeps its expiry). *out is the new value. */
     apr_status_t (*incr)(sec_store_t *st, const char *key, apr_uint64_t delta,
                          apr_uint32_t ttl_s, apr_uint64_t *out);
+    /* Subtracts delta, stopping at 0 (memcached's rule); a missing key stays
+     * missing (APR_NOTFOUND) and an existing one keeps its expiry. For
+     * giving back what an incr took, e.g. a refused request's count. */
+    apr_status_t (*decr)(sec_store_t *st, const char *key, apr_uint64_t delta,
+                         apr_uint64_t *out);
     apr_status_t (*del)(sec_store_t *st, const char *key);
     /* Health document: {"kind":..., "reachable":bool, ...}. A round trip. */
     apr_status_t (*status)(sec_store_t *st, apr_pool_t *p, json_t **out);
@@ -81,6 +86,23 @@ apr_status_t sec_store_add(sec_store_t *st, apr_pool_t *p, const char *ns, const
                            const void *val, apr_size_t len, apr_uint32_t ttl_s);
 apr_status_t sec_store_incr(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key,
                             apr_uint64_t delta, apr_uint32_t ttl_s, apr_uint64_t *out);
+/* out may be NULL. Counted as an increment in the metrics (by -delta). */
+apr_status_t sec_store_decr(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key,
+                            apr_uint64_t delta, apr_uint64_t *out);
 apr_status_t sec_store_del(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key);
+
+/* An index for listing what a module stored, since neither store can scan
+ * its keys: entry n of namespace ns is the key "<n>", numbered by the
+ * counter "seq" of the same namespace; each entry expires with what it
+ * indexes (ttl_s). */
+apr_status_t sec_store_index_add(sec_store_t *st, apr_pool_t *p, const char *ns,
+                                 const char *value, apr_uint32_t ttl_s);
+
+/* Calls fn once per distinct value, newest first, reading at most max
+ * entries back; stops early when fn returns 0. Entries that expired are
+ * skipped. */
+typedef int sec_store_index_fn(void *baton, const char *value, apr_size_t len);
+void sec_store_index_walk(sec_store_t *st, apr_pool_t *p, const char *ns, apr_uint64_t max,
+                          sec_store_index_fn *fn, void *baton);
 
 #endif

@@ -27,6 +27,7 @@
 #include "sec_crypto.h"
 #include "sec_log.h"
 #include "secctl_conf.h"
+#include "sec_parse.h"
 #include "secctl.h"
 
 #define DEFAULT_CONF "/etc/apache2/apache2.conf"
@@ -92,7 +93,16 @@ static int parse_args(apr_pool_t *p, int argc, const char *const *argv, opts_t *
         else if (!strcmp(a, "--message") && next) { o->message = next; i++; }
         else if (!strcmp(a, "--ttl") && next) { o->ttl = next; i++; }
         else if (!strcmp(a, "--hash") && next) { o->hash = next; i++; }
-        else if (!strcmp(a, "--ipv6prefix") && next) { o->ipv6prefix = atoi(next); i++; }
+        else if (!strcmp(a, "--ipv6prefix") && next) {
+            apr_uint64_t bits;
+            if (sec_parse_uint(next, 16, 128, &bits) != APR_SUCCESS) {
+                fprintf(stderr, "secctl: --ipv6prefix %s: expected a prefix length from 16 to 128\n",
+                        next);
+                return 0;
+            }
+            o->ipv6prefix = (int)bits;
+            i++;
+        }
         else if (a[0] == '-') {
             fprintf(stderr, "secctl: unknown or incomplete option %s\n", a);
             return 0;

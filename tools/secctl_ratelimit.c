@@ -7,13 +7,12 @@
  *   secctl ban lift ZONE SUBJECT [--ipv6prefix BITS]   (SUBJECT: address or key)
  *   secctl ban lift --hash HASH
  *
- * The key names below must match modules/secratelimit/secratelimit_check.c.
+ * The store namespaces are shared with the module (sec_ratelimit.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_strings.h>
-#include <apr_hash.h>
 #include <jansson.h>
 #include "sec_store.h"
 #include "sec_ratelimit.h"
@@ -21,31 +20,13 @@
 #include "sec_cidr.h"
 #include "secctl.h"
 
-#define NS_BAN    "rlban"
-#define NS_BANSEQ "rlbanidx"
-#define NS_DENY   "rld"
-#define NS_KILL   "ks"
-#define NS_KILLSEQ "ksidx"
-#define NS_KCACHE "ksc"
 /* How far back the listing indexes are read. */
 #define INDEX_SCAN 10000
-
-static apr_uint64_t seq_now(apr_pool_t *p, sec_store_t *st, const char *ns)
-{
-    char *v;
-    apr_size_t len;
-
-    if (sec_store_get(st, p, ns, "seq", &v, &len) != APR_SUCCESS) {
-        return 0;
-    }
-    return (apr_uint64_t)apr_atoi64(v);
-}
 
 static int kill_on(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, const char *name)
 {
     const char *msg = o->message ? o->message : "1";
     apr_uint32_t ttl = 0;
-    apr_uint64_t seq;
     apr_status_t rv;
 
     if (o->ttl) {
@@ -56,16 +37,13 @@ static int kill_on(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, const
         }
         ttl = (apr_uint32_t)apr_time_sec(d);
     }
-    if ((rv = sec_store_set(st, p, NS_KILL, name, msg, strlen(msg), ttl)) != APR_SUCCESS) {
+    if ((rv = sec_store_set(st, p, SEC_RL_NS_KILL, name, msg, strlen(msg), ttl)) != APR_SUCCESS) {
         fprintf(stderr, "secctl: kill on %s: %s\n", name, sec_store_strerror(p, rv));
         return 1;
     }
     /* Same machine's cache, when the store is this machine's shm. */
-    sec_store_del(st, p, NS_KCACHE, name);
-    if (sec_store_incr(st, p, NS_KILLSEQ, "seq", 1, 0, &seq) == APR_SUCCESS) {
-        sec_store_set(st, p, NS_KILLSEQ, apr_psprintf(p, "%" APR_UINT64_T_FMT, seq), name,
-                      strlen(name), ttl);
-    }
+    sec_store_del(st, p, SEC_RL_NS_KCACHE, name);
+    sec_store_index_add(st, p, SEC_RL_NS_KILLIDX, name, ttl);
     printf("kill switch %s is on%s; servers notice within 2 seconds.\n", name,
            ttl ? apr_psprintf(p, " for %u s", ttl) : "");
     return 0;
@@ -73,7 +51,7 @@ static int kill_on(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, const
 
 static int kill_off(apr_pool_t *p, sec_store_t *st, const char *name)
 {
-    apr_status_t rv = sec_store_del(st, p, NS_KILL, name);
+    apr_status_t rv = sec_store_del(st, p, SEC_RL_NS_KILL, name);
 
     if (rv == APR_NOTFOUND) {
         printf("kill switch %s was not on.\n", name);
@@ -84,32 +62,58 @@ static int kill_off(apr_pool_t *p, sec_store_t *st, const char *name)
         return 1;
     }
     /* Same machine's cache, when the store is this machine's shm. */
-    sec_store_del(st, p, NS_KCACHE, name);
+    sec_store_del(st, p, SEC_RL_NS_KCACHE, name);
     printf("kill switch %s is off; servers notice within 2 seconds.\n", name);
     return 0;
 }
 
+typedef struct {
+    apr_pool_t *p;
+    sec_store_t *st;
+    apr_time_t now;
+    int count;
+} listing_t;
+
+static int print_kill(void *baton, const char *name, apr_size_t len)
+{
+    listing_t *l = baton;
+    char *msg;
+    apr_size_t mlen;
+
+    if (sec_store_get(l->st, l->p, SEC_RL_NS_KILL, name, &msg, &mlen) == APR_SUCCESS) {
+        printf("%s%s%s\n", name, strcmp(msg, "1") ? "  message: " : "",
+               strcmp(msg, "1") ? msg : "");
+        l->count++;
+    }
+    return 1;
+}
+
+static int print_ban(void *baton, const char *kh, apr_size_t len)
+{
+    listing_t *l = baton;
+    char *rec;
+    apr_size_t rlen;
+    json_t *j;
+
+    if (sec_store_get(l->st, l->p, SEC_RL_NS_BAN, kh, &rec, &rlen) != APR_SUCCESS ||
+        !(j = json_loadb(rec, rlen, 0, NULL))) {
+        return 1;
+    }
+    printf("zone %-12s subject %-20s hash %s  %" APR_INT64_T_FMT " s left\n",
+           json_string_value(json_object_get(j, "zone")) ?: "?",
+           json_string_value(json_object_get(j, "subject")) ?: "?", kh,
+           (apr_int64_t)json_integer_value(json_object_get(j, "until")) - l->now);
+    json_decref(j);
+    l->count++;
+    return 1;
+}
+
 static int kill_list(apr_pool_t *p, sec_store_t *st)
 {
-    apr_uint64_t seq = seq_now(p, st, NS_KILLSEQ), n;
-    apr_hash_t *seen = apr_hash_make(p);
-    int count = 0;
+    listing_t l = {p, st, 0, 0};
 
-    for (n = seq; n > 0 && seq - n < INDEX_SCAN; n--) {
-        char *name, *msg;
-        apr_size_t len, mlen;
-        if (sec_store_get(st, p, NS_KILLSEQ, apr_psprintf(p, "%" APR_UINT64_T_FMT, n), &name,
-                          &len) != APR_SUCCESS || apr_hash_get(seen, name, len)) {
-            continue;
-        }
-        apr_hash_set(seen, name, len, "");
-        if (sec_store_get(st, p, NS_KILL, name, &msg, &mlen) == APR_SUCCESS) {
-            printf("%s%s%s\n", name, strcmp(msg, "1") ? "  message: " : "",
-                   strcmp(msg, "1") ? msg : "");
-            count++;
-        }
-    }
-    if (!count) {
+    sec_store_index_walk(st, p, SEC_RL_NS_KILLIDX, INDEX_SCAN, print_kill, &l);
+    if (!l.count) {
         printf("no kill switch is on.\n");
     }
     return 0;
@@ -117,32 +121,10 @@ static int kill_list(apr_pool_t *p, sec_store_t *st)
 
 static int ban_list(apr_pool_t *p, sec_store_t *st)
 {
-    apr_uint64_t seq = seq_now(p, st, NS_BANSEQ), n;
-    apr_hash_t *seen = apr_hash_make(p);
-    apr_time_t now = apr_time_sec(apr_time_now());
-    int count = 0;
+    listing_t l = {p, st, apr_time_sec(apr_time_now()), 0};
 
-    for (n = seq; n > 0 && seq - n < INDEX_SCAN; n--) {
-        char *kh, *rec;
-        apr_size_t len, rlen;
-        json_t *j;
-        if (sec_store_get(st, p, NS_BANSEQ, apr_psprintf(p, "%" APR_UINT64_T_FMT, n), &kh,
-                          &len) != APR_SUCCESS || apr_hash_get(seen, kh, len)) {
-            continue;
-        }
-        apr_hash_set(seen, kh, len, "");
-        if (sec_store_get(st, p, NS_BAN, kh, &rec, &rlen) != APR_SUCCESS ||
-            !(j = json_loadb(rec, rlen, 0, NULL))) {
-            continue;
-        }
-        printf("zone %-12s subject %-20s hash %s  %" APR_INT64_T_FMT " s left\n",
-               json_string_value(json_object_get(j, "zone")) ?: "?",
-               json_string_value(json_object_get(j, "subject")) ?: "?", kh,
-               (apr_int64_t)json_integer_value(json_object_get(j, "until")) - now);
-        json_decref(j);
-        count++;
-    }
-    if (!count) {
+    sec_store_index_walk(st, p, SEC_RL_NS_BANIDX, INDEX_SCAN, print_ban, &l);
+    if (!l.count) {
         printf("no bans.\n");
     }
     return 0;
@@ -166,7 +148,7 @@ static int ban_lift(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, cons
         }
         kh = sec_rl_key_hash(p, zone, key);
     }
-    rv = sec_store_del(st, p, NS_BAN, kh);
+    rv = sec_store_del(st, p, SEC_RL_NS_BAN, kh);
     if (rv == APR_NOTFOUND) {
         printf("no ban for that subject.\n");
         return 1;
@@ -175,7 +157,7 @@ static int ban_lift(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, cons
         fprintf(stderr, "secctl: ban lift: %s\n", sec_store_strerror(p, rv));
         return 1;
     }
-    sec_store_del(st, p, NS_DENY, kh);
+    sec_store_del(st, p, SEC_RL_NS_DENY, kh);
     printf("ban lifted; every server stops enforcing it within 10 seconds.\n");
     return 0;
 }

@@ -25,6 +25,18 @@ static const char *read_u64(const char *s, apr_uint64_t *out)
     return p;
 }
 
+apr_status_t sec_parse_uint(const char *s, apr_uint64_t lo, apr_uint64_t hi, apr_uint64_t *out)
+{
+    apr_uint64_t v;
+    const char *end = s ? read_u64(s, &v) : NULL;
+
+    if (!end || *end || v < lo || v > hi) {
+        return APR_EINVAL;
+    }
+    *out = v;
+    return APR_SUCCESS;
+}
+
 apr_status_t sec_parse_duration(const char *s, apr_interval_time_t *out)
 {
     apr_uint64_t n, mult;

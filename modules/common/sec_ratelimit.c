@@ -34,6 +34,11 @@ const sec_rl_zone_t *sec_rl_builtin(const char *name)
     return NULL;
 }
 
+const sec_rl_zone_t *sec_rl_builtin_at(apr_size_t i)
+{
+    return i < sizeof(builtins) / sizeof(builtins[0]) ? &builtins[i] : NULL;
+}
+
 int sec_rl_name_valid(const char *name)
 {
     const char *c;
@@ -49,28 +54,16 @@ int sec_rl_name_valid(const char *name)
     return 1;
 }
 
+/* sec_parse_uint for the 32-bit fields of a zone. */
 static apr_status_t parse_u32(const char *s, apr_uint32_t lo, apr_uint32_t hi, apr_uint32_t *out)
 {
-    apr_uint64_t v = 0;
-    const char *c = s;
+    apr_uint64_t v;
+    apr_status_t rv = sec_parse_uint(s, lo, hi, &v);
 
-    if (!*s) {
-        return APR_EINVAL;
+    if (rv == APR_SUCCESS) {
+        *out = (apr_uint32_t)v;
     }
-    for (; *c; c++) {
-        if (*c < '0' || *c > '9') {
-            return APR_EINVAL;
-        }
-        v = v * 10 + (apr_uint64_t)(*c - '0');
-        if (v > hi) {
-            return APR_EINVAL;
-        }
-    }
-    if (v < lo) {
-        return APR_EINVAL;
-    }
-    *out = (apr_uint32_t)v;
-    return APR_SUCCESS;
+    return rv;
 }
 
 apr_status_t sec_rl_rate_parse(const char *s, apr_uint32_t *limit, apr_uint32_t *window)

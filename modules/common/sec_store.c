@@ -6,7 +6,9 @@
  */
 #include <string.h>
 #include <apr_strings.h>
+#include <apr_hash.h>
 #include "sec_store.h"
+#include "sec_parse.h"
 #include "sec_crypto.h"
 
 int sec_store_is_outage(apr_status_t rv)
@@ -150,6 +152,20 @@ apr_status_t sec_store_incr(sec_store_t *st, apr_pool_t *p, const char *ns, cons
     return rv;
 }
 
+apr_status_t sec_store_decr(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key,
+                            apr_uint64_t delta, apr_uint64_t *out)
+{
+    const char *k = sec_store_key(p, ns, key);
+    apr_uint64_t ignored;
+    apr_status_t rv;
+
+    if (!k) {
+        return SEC_STORE_EBADKEY;
+    }
+    TIMED(st, SEC_OP_INCR, st->decr(st, k, delta, out ? out : &ignored));
+    return rv;
+}
+
 apr_status_t sec_store_del(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key)
 {
     const char *k = sec_store_key(p, ns, key);
@@ -160,6 +176,46 @@ apr_status_t sec_store_del(sec_store_t *st, apr_pool_t *p, const char *ns, const
     }
     TIMED(st, SEC_OP_DEL, st->del(st, k));
     return rv;
+}
+
+/* --- listing indexes --------------------------------------------------------- */
+
+apr_status_t sec_store_index_add(sec_store_t *st, apr_pool_t *p, const char *ns,
+                                 const char *value, apr_uint32_t ttl_s)
+{
+    apr_uint64_t seq;
+    apr_status_t rv = sec_store_incr(st, p, ns, "seq", 1, 0, &seq);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    return sec_store_set(st, p, ns, apr_psprintf(p, "%" APR_UINT64_T_FMT, seq), value,
+                         strlen(value), ttl_s);
+}
+
+void sec_store_index_walk(sec_store_t *st, apr_pool_t *p, const char *ns, apr_uint64_t max,
+                          sec_store_index_fn *fn, void *baton)
+{
+    apr_hash_t *seen = apr_hash_make(p);
+    apr_uint64_t seq, n;
+    char *v;
+    apr_size_t len;
+
+    if (sec_store_get(st, p, ns, "seq", &v, &len) != APR_SUCCESS ||
+        sec_parse_uint(v, 0, APR_UINT64_MAX, &seq) != APR_SUCCESS) {
+        return;
+    }
+    for (n = seq; n > 0 && seq - n < max; n--) {
+        if (sec_store_get(st, p, ns, apr_psprintf(p, "%" APR_UINT64_T_FMT, n), &v, &len) !=
+                APR_SUCCESS ||
+            apr_hash_get(seen, v, len)) {
+            continue;
+        }
+        apr_hash_set(seen, v, len, "");
+        if (!fn(baton, v, len)) {
+            return;
+        }
+    }
 }
 
 /* --- the always-unavailable store ----------------------------------------- */
@@ -178,6 +234,12 @@ static apr_status_t na_put(sec_store_t *st, const char *key, const void *val, ap
 
 static apr_status_t na_incr(sec_store_t *st, const char *key, apr_uint64_t delta,
                             apr_uint32_t ttl_s, apr_uint64_t *out)
+{
+    return SEC_STORE_EUNAVAILABLE;
+}
+
+static apr_status_t na_decr(sec_store_t *st, const char *key, apr_uint64_t delta,
+                            apr_uint64_t *out)
 {
     return SEC_STORE_EUNAVAILABLE;
 }
@@ -204,6 +266,7 @@ sec_store_t *sec_store_unavailable_make(apr_pool_t *p, const char *name, sec_sto
     st->set = na_put;
     st->add = na_put;
     st->incr = na_incr;
+    st->decr = na_decr;
     st->del = na_del;
     st->status = na_status;
     return st;

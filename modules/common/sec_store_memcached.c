@@ -42,16 +42,16 @@ sec_mc_config_t *sec_mc_config_make(apr_pool_t *p)
     return c;
 }
 
+/* sec_parse_uint for the int fields of the config. */
 static apr_status_t parse_int(const char *v, int lo, int hi, int *out)
 {
-    char *end;
-    long n = strtol(v, &end, 10);
+    apr_uint64_t n;
+    apr_status_t rv = sec_parse_uint(v, (apr_uint64_t)lo, (apr_uint64_t)hi, &n);
 
-    if (!*v || *end || n < lo || n > hi) {
-        return APR_EINVAL;
+    if (rv == APR_SUCCESS) {
+        *out = (int)n;
     }
-    *out = (int)n;
-    return APR_SUCCESS;
+    return rv;
 }
 
 apr_status_t sec_mc_config_parse(apr_pool_t *p, int argc, char *const argv[],
@@ -277,6 +277,27 @@ static apr_status_t mc_add(sec_store_t *st, const char *key, const void *val, ap
     return mc_store(st, key, val, len, ttl_s, 1);
 }
 
+/* The status of an incr/decr answer; gives the connection back. The binary
+ * protocol's "not a number" answer arrives as the same code as a lost
+ * connection; a get tells the two apart (error path only). */
+static apr_status_t counter_result(mc_store_t *m, memcached_st *mc, const char *key,
+                                   memcached_return_t rc)
+{
+    if (rc == MEMCACHED_UNKNOWN_READ_FAILURE) {
+        size_t vlen;
+        uint32_t flags;
+        memcached_return_t grc;
+        char *v = memcached_get(mc, key, strlen(key), &vlen, &flags, &grc);
+        if (v) {
+            free(v);
+            give_back(m, mc);
+            return SEC_STORE_EPROTOCOL;
+        }
+    }
+    give_back(m, mc);
+    return map_rc(rc);
+}
+
 static apr_status_t mc_incr(sec_store_t *st, const char *key, apr_uint64_t delta,
                             apr_uint32_t ttl_s, apr_uint64_t *out)
 {
@@ -299,27 +320,34 @@ static apr_status_t mc_incr(sec_store_t *st, const char *key, apr_uint64_t delta
                                               mc_expiry(ttl_s), &value);
     }
     flush_replicas(m, mc);
-    if (rc == MEMCACHED_UNKNOWN_READ_FAILURE) {
-        /* The binary protocol's "not a number" answer arrives as this same
-         * code as a lost connection; a get tells the two apart (error path
-         * only). */
-        size_t vlen;
-        uint32_t flags;
-        memcached_return_t grc;
-        char *v = memcached_get(mc, key, strlen(key), &vlen, &flags, &grc);
-        if (v) {
-            free(v);
-            give_back(m, mc);
-            return SEC_STORE_EPROTOCOL;
-        }
-    }
-    give_back(m, mc);
-    rv = map_rc(rc);
+    rv = counter_result(m, mc, key, rc);
     if (rv == APR_SUCCESS) {
         *out = value;
     }
     else if (rv == APR_NOTFOUND) {
         rv = SEC_STORE_EPROTOCOL;  /* can't happen with an initial value */
+    }
+    return rv;
+}
+
+static apr_status_t mc_decr(sec_store_t *st, const char *key, apr_uint64_t delta,
+                            apr_uint64_t *out)
+{
+    mc_store_t *m = (mc_store_t *)st;
+    apr_status_t rv = APR_SUCCESS;
+    memcached_st *mc = borrow(m, &rv);
+    memcached_return_t rc;
+    uint64_t value = 0;
+
+    if (!mc) {
+        return rv;
+    }
+    /* memcached stops at 0 and leaves a missing key missing. */
+    rc = memcached_decrement_by_key(mc, key, strlen(key), key, strlen(key), delta, &value);
+    flush_replicas(m, mc);
+    rv = counter_result(m, mc, key, rc);
+    if (rv == APR_SUCCESS) {
+        *out = value;
     }
     return rv;
 }
@@ -464,6 +492,7 @@ apr_status_t sec_store_memcached_make(apr_pool_t *pool, const sec_mc_config_t *c
     m->base.set = mc_set;
     m->base.add = mc_add;
     m->base.incr = mc_incr;
+    m->base.decr = mc_decr;
     m->base.del = mc_del;
     m->base.status = mc_status;
     *out = &m->base;

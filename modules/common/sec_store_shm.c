@@ -671,7 +671,7 @@ static apr_status_t shm_store_get(sec_store_t *st, apr_pool_t *p, const char *ke
     return rv;
 }
 
-/* Parses a stored decimal value for incr; 0 on anything else. */
+/* Parses a stored decimal value for incr/decr; 0 on anything else. */
 static int parse_counter(const unsigned char *v, apr_size_t len, apr_uint64_t *out)
 {
     apr_uint64_t n = 0;
@@ -690,11 +690,33 @@ static int parse_counter(const unsigned char *v, apr_size_t len, apr_uint64_t *o
     return 1;
 }
 
+/* A found slot as a number: a value stored as decimal text becomes a counter,
+ * as memcached treats it; anything else can't be counted. */
+static apr_status_t slot_as_counter(sec_shm_t *s, slot_t *sl)
+{
+    apr_uint64_t cur = 0;
+
+    if (sl->numeric) {
+        return APR_SUCCESS;
+    }
+    if (!parse_counter(sl->cls == CLS_INLINE ? sl->inl.bytes : s->data + sl->voff, sl->vlen,
+                       &cur)) {
+        return SEC_STORE_EPROTOCOL;   /* memcached refuses non-numeric incr too */
+    }
+    if (sl->cls != CLS_INLINE) {
+        chunk_free(s, sl->cls, sl->voff);
+        sl->cls = CLS_INLINE;
+    }
+    sl->numeric = 1;
+    sl->inl.num = cur;
+    return APR_SUCCESS;
+}
+
 static apr_status_t shm_store_incr(sec_store_t *st, const char *key, apr_uint64_t delta,
                                    apr_uint32_t ttl_s, apr_uint64_t *out)
 {
     sec_shm_t *s = ((shm_store_t *)st)->s;
-    apr_uint64_t h1, h2, cur = 0;
+    apr_uint64_t h1, h2;
     slot_t *sl;
     int found;
     apr_status_t rv;
@@ -708,22 +730,11 @@ static apr_status_t shm_store_incr(sec_store_t *st, const char *key, apr_uint64_
         rv = SEC_STORE_EFULL;
     }
     else if (found) {
-        if (!sl->numeric) {
-            const unsigned char *v = sl->cls == CLS_INLINE ? sl->inl.bytes : s->data + sl->voff;
-            if (!parse_counter(v, sl->vlen, &cur)) {
-                rv = SEC_STORE_EPROTOCOL;   /* memcached refuses non-numeric incr too */
-                goto done;
-            }
-            if (sl->cls != CLS_INLINE) {
-                chunk_free(s, sl->cls, sl->voff);
-                sl->cls = CLS_INLINE;
-            }
-            sl->numeric = 1;
-            sl->inl.num = cur;
+        if ((rv = slot_as_counter(s, sl)) == APR_SUCCESS) {
+            /* memcached wraps a 64-bit counter; so do we. */
+            sl->inl.num += delta;
+            *out = sl->inl.num;
         }
-        /* memcached wraps a 64-bit counter; so do we. */
-        sl->inl.num += delta;
-        *out = sl->inl.num;
     }
     else {
         slot_claim(s, sl, h1, h2);
@@ -733,7 +744,32 @@ static apr_status_t shm_store_incr(sec_store_t *st, const char *key, apr_uint64_
         sl->expires = expiry(ttl_s);
         *out = delta;
     }
-done:
+    shm_unlock(s);
+    return rv;
+}
+
+static apr_status_t shm_store_decr(sec_store_t *st, const char *key, apr_uint64_t delta,
+                                   apr_uint64_t *out)
+{
+    sec_shm_t *s = ((shm_store_t *)st)->s;
+    apr_uint64_t h1, h2;
+    slot_t *sl;
+    int found;
+    apr_status_t rv;
+
+    digest(s, key, &h1, &h2);
+    if ((rv = shm_lock(s)) != APR_SUCCESS) {
+        return rv;
+    }
+    sl = find_slot(s, h1, h2, 0, &found);
+    if (!sl) {
+        rv = APR_NOTFOUND;
+    }
+    else if ((rv = slot_as_counter(s, sl)) == APR_SUCCESS) {
+        /* memcached stops at 0 rather than wrap downwards; so do we. */
+        sl->inl.num = sl->inl.num > delta ? sl->inl.num - delta : 0;
+        *out = sl->inl.num;
+    }
     shm_unlock(s);
     return rv;
 }
@@ -791,6 +827,7 @@ sec_store_t *sec_store_shm_make(apr_pool_t *pool, sec_shm_t *s)
     st->base.set = shm_store_set;
     st->base.add = shm_store_add;
     st->base.incr = shm_store_incr;
+    st->base.decr = shm_store_decr;
     st->base.del = shm_store_del;
     st->base.status = shm_store_status;
     st->base.metrics = s->metrics;

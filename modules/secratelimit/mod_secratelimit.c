@@ -106,7 +106,7 @@ static const char *zone_key(request_rec *r, const rl_zone_t *zone, int *is_ip)
 
 static void add_policy(request_rec *r, rl_req_t *st, const rl_zone_t *zone)
 {
-    const char *item = sec_rl_policy_item(r->pool, &zone->z);
+    const char *item = zone->policy_item;
     st->policy = st->policy ? apr_pstrcat(r->pool, st->policy, ", ", item, NULL) : item;
 }
 
@@ -128,13 +128,16 @@ static void set_headers(request_rec *r, const rl_dir_t *d, rl_req_t *st, const r
 }
 
 static void event(request_rec *r, const rl_zone_t *zone, const char *name, const char *outcome,
-                  const char *reason, const rl_result_t *res, const char *subject, int is_ip)
+                  const char *reason, const rl_result_t *res, const char *key, int is_ip)
 {
     json_t *extra;
+    const char *subject;
 
     if (!rl_core.event) {
         return;
     }
+    /* Masked here, when an event is written, not on every request. */
+    subject = sec_rl_key_mask(r->pool, key, is_ip);
     /* "subject", not "key": event fields named like secrets are dropped. */
     extra = json_pack("{s:s, s:s, s:s, s:I, s:i, s:i, s:i}", "zone", zone->z.name,
                       "subject", subject, "subjectKind", is_ip ? "ip" : "expression",
@@ -196,7 +199,7 @@ static int check_zones(request_rec *r, int after_auth)
     for (i = 0; i < d->zones->nelts; i++) {
         const char *name = APR_ARRAY_IDX(d->zones, i, const char *);
         const rl_zone_t *zone = rl_zone_lookup(r->server, name);
-        const char *key, *kh, *subject;
+        const char *key, *kh;
         int is_ip;
         rl_result_t res;
 
@@ -210,9 +213,10 @@ static int check_zones(request_rec *r, int after_auth)
         }
         key = zone_key(r, zone, &is_ip);
         kh = sec_rl_key_hash(r->pool, zone->z.name, key);
-        subject = sec_rl_key_mask(r->pool, key, is_ip);
-        add_policy(r, st, zone);
-        rl_check(r, zone, kh, subject, &res);
+        if (d->headers != RL_HEADERS_OFF) {
+            add_policy(r, st, zone);
+        }
+        rl_check(r, zone, kh, key, is_ip, d->headers == RL_HEADERS_ALL, &res);
 
         if (zone->z.count_failures) {
             rl_applied_t *a;
@@ -227,7 +231,9 @@ static int check_zones(request_rec *r, int after_auth)
             metric(r, zone->z.name, "fallback");
         }
         if (res.verdict == RL_ALLOW) {
-            metric(r, zone->z.name, "allow");
+            if (rl_core.metric_add) {
+                rl_core.metric_add("secmods_ratelimit_requests_total", zone->allow_labels, 1);
+            }
             if (!st->tightest || res.remaining < st->tightest_remaining) {
                 st->tightest = zone;
                 st->tightest_remaining = res.remaining;
@@ -244,7 +250,7 @@ static int check_zones(request_rec *r, int after_auth)
                               apr_psprintf(r->pool, "%s:%" APR_UINT64_T_FMT, kh, w), "1", 1,
                               zone->z.window * 2) == APR_SUCCESS) {
                 event(r, zone, "ratelimit.report", "report",
-                      zone->z.count_failures ? "failures" : "rate", &res, subject, is_ip);
+                      zone->z.count_failures ? "failures" : "rate", &res, key, is_ip);
             }
             metric(r, zone->z.name, "report");
             continue;
@@ -254,7 +260,7 @@ static int check_zones(request_rec *r, int after_auth)
                                  : res.verdict == RL_STORE_DOWN ? "store-unavailable"
                                  : zone->z.count_failures ? "failures" : "rate";
             event(r, zone, res.new_ban ? "ratelimit.ban" : "ratelimit.deny",
-                  res.verdict == RL_STORE_DOWN ? "error" : "deny", reason, &res, subject, is_ip);
+                  res.verdict == RL_STORE_DOWN ? "error" : "deny", reason, &res, key, is_ip);
         }
         return refuse(r, d, st, zone, &res);
     }
@@ -365,6 +371,7 @@ static int rl_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     if (rl_core.register_status) {
         rl_core.register_status(MODULE_NAME, rl_status);
     }
+    rl_builtins_prepare(pconf);
     return OK;
 }
 

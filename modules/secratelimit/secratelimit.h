@@ -16,6 +16,9 @@ typedef struct {
     sec_rl_zone_t z;
     ap_expr_info_t *key;      /* NULL: client address */
     int key_needs_user;       /* evaluate after authentication */
+    /* made once with the zone, not per request */
+    const char *policy_item;  /* its RateLimit-Policy item */
+    const char *allow_labels; /* metric labels of an allowed request */
 } rl_zone_t;
 
 typedef struct {
@@ -45,6 +48,9 @@ void *rl_merge_dir(apr_pool_t *p, void *base, void *add);
 
 /* Zone names referenced by SecRateLimit, checked once every zone is known. */
 void rl_config_reset(void);
+/* Prepares the presets so lookups at request time only read (post_config,
+ * before any child runs: lookups happen on many threads). */
+void rl_builtins_prepare(apr_pool_t *p);
 const char *rl_config_check_references(apr_pool_t *p, server_rec *s);
 const rl_zone_t *rl_zone_lookup(server_rec *s, const char *name);
 
@@ -65,15 +71,17 @@ typedef enum { RL_ALLOW = 0, RL_DENY, RL_BANNED, RL_STORE_DOWN } rl_verdict_e;
 typedef struct {
     rl_verdict_e verdict;
     apr_uint32_t retry_after;   /* when denied */
-    apr_uint64_t remaining;     /* when allowed, approximate on leases */
+    apr_uint64_t remaining;     /* when allowed, approximate on leases; computed
+                                   on leased tokens only when asked for */
     apr_uint64_t count;         /* the estimate that decided, rounded */
     int from_cache;             /* decided by the local deny cache */
     int fallback;               /* the shared store was away: local limit used */
     int new_ban;                /* this request started a ban */
 } rl_result_t;
 
-void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *subject,
-              rl_result_t *res);
+/* key: the zone's key for r (masked only if a ban record is written). */
+void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *key,
+              int is_ip, int want_remaining, rl_result_t *res);
 void rl_count_failure(request_rec *r, const rl_zone_t *zone, const char *kh);
 int rl_kill_switch_on(request_rec *r, const char *name, const char **message);
 json_t *rl_status(request_rec *r);

@@ -14,35 +14,46 @@
  *   leasing never admits more than the limit; what a server leased and did
  *   not spend (at most one lease per server per window) is the accuracy
  *   cost, in the direction of refusing early.
+ *
+ * What a refusal took from the shared count is given back (a decrement of
+ * the request, or of the leased tokens not granted): otherwise a client over
+ * its limit -- even one that waits out every Retry-After and then sends its
+ * next request at once -- sees each refusal eat the room of a later request
+ * and gets about half its rate. Decisions stay based on the value the
+ * atomic increment returned, so a give-back never lets two requests share
+ * one place: it can only make a later request's estimate lower.
  */
 #include <httpd.h>
 #include <http_log.h>
 #include <http_request.h>
 #include <apr_strings.h>
 #include "secratelimit.h"
+#include "sec_parse.h"
 #include "sec_log.h"
 
 APLOG_USE_MODULE(secratelimit);
 
+/* The namespaces secctl uses too are in sec_ratelimit.h. */
 #define NS_COUNT    "rl"       /* shared: <kh>:<window> request counts */
 #define NS_FAIL     "rlx"      /* shared: <kh>:<window> failure counts */
-#define NS_BAN      "rlban"    /* shared: <kh> ban record */
-#define NS_BANSEQ   "rlbanidx" /* shared: seq and <n> -> ban key, for listing */
-#define NS_KILL     "ks"       /* shared: kill switch flags */
+#define NS_BAN      SEC_RL_NS_BAN
+#define NS_KILL     SEC_RL_NS_KILL
+#define NS_DENY     SEC_RL_NS_DENY
+#define NS_KCACHE   SEC_RL_NS_KCACHE
 #define NS_LEASE    "rll"      /* local: u:/g:/c:<kh>:<window> used, granted, last count */
 #define NS_PREV     "rlp"      /* local: <kh>:<window> cached previous count */
-#define NS_DENY     "rld"      /* local: <kh> deny-until */
 #define NS_FALLBACK "rlf"      /* local: <kh>:<window> counts while the shared store is away */
-#define NS_KCACHE   "ksc"      /* local: kill switch cache */
 #define NS_STATUS   "rls"      /* local: status notes */
 /* A server re-checks a shared ban this often, so a ban lifted with secctl
  * stops being enforced within this bound on every server. */
 #define BAN_RECHECK 10
 #define KILL_CACHE_TTL 2
 
+/* A counter from the store; anything that isn't one reads as 0. */
 static apr_uint64_t parse_count(const char *v)
 {
-    return v ? apr_strtoi64(v, NULL, 10) : 0;
+    apr_uint64_t n;
+    return sec_parse_uint(v, 0, APR_UINT64_MAX, &n) == APR_SUCCESS ? n : 0;
 }
 
 static const char *wkey(apr_pool_t *p, const char *prefix, const char *kh, apr_uint64_t w)
@@ -129,7 +140,6 @@ static void ban_start(request_rec *r, const rl_zone_t *zone, sec_store_t *shared
     json_t *rec = json_pack("{s:s, s:s, s:s, s:i}", "zone", zone->z.name, "subject", subject,
                             "hash", kh, "until", (json_int_t)until);
     char *text = json_dumps(rec, JSON_COMPACT);
-    apr_uint64_t seq;
 
     json_decref(rec);
     if (!text) {
@@ -139,13 +149,8 @@ static void ban_start(request_rec *r, const rl_zone_t *zone, sec_store_t *shared
     if (sec_store_add(shared, r->pool, NS_BAN, kh, text, strlen(text), zone->z.ban) ==
         APR_SUCCESS) {
         res->new_ban = 1;
-        /* An index entry per ban so secctl can list them without a key scan
-         * (neither store has one). */
-        if (sec_store_incr(shared, r->pool, NS_BANSEQ, "seq", 1, 0, &seq) == APR_SUCCESS) {
-            sec_store_set(shared, r->pool, NS_BANSEQ,
-                          apr_psprintf(r->pool, "%" APR_UINT64_T_FMT, seq), kh, strlen(kh),
-                          zone->z.ban);
-        }
+        /* so secctl can list bans (neither store can scan its keys) */
+        sec_store_index_add(shared, r->pool, SEC_RL_NS_BANIDX, kh, zone->z.ban);
     }
     free(text);
     res->verdict = RL_BANNED;
@@ -261,7 +266,7 @@ static void lease_void(request_rec *r, const sec_rl_zone_t *z, sec_store_t *loca
 /* Leased counting for a shared store that costs a round trip. */
 static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *shared,
                            sec_store_t *local, const char *kh, apr_uint64_t w, apr_time_t e,
-                           rl_result_t *res)
+                           int want_remaining, rl_result_t *res)
 {
     int banned;
     apr_uint64_t used, granted = 0, cur, prev = 0, last = 0;
@@ -279,13 +284,16 @@ static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *
         granted = parse_count(v);
     }
     if (used <= granted) {
-        /* Spend a leased token: no round trip. */
-        if (sec_store_get(local, r->pool, NS_LEASE, wkey(r->pool, "c:", kh, w), &v, &len) ==
-            APR_SUCCESS) {
-            last = parse_count(v);
+        /* Spend a leased token: no round trip. The estimate is only for
+         * the RateLimit header of allowed responses. */
+        if (want_remaining) {
+            if (sec_store_get(local, r->pool, NS_LEASE, wkey(r->pool, "c:", kh, w), &v,
+                              &len) == APR_SUCCESS) {
+                last = parse_count(v);
+            }
+            prev_count(r, z, shared, local, NS_COUNT, kh, w, &prev);
+            decide(z, prev, last > granted - used ? last - (granted - used) : 0, e, res);
         }
-        prev_count(r, z, shared, local, NS_COUNT, kh, w, &prev);
-        decide(z, prev, last > granted - used ? last - (granted - used) : 0, e, res);
         res->verdict = RL_ALLOW;
         return APR_SUCCESS;
     }
@@ -307,6 +315,11 @@ static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *
         return rv;
     }
     grant = sec_rl_lease_grant(z, prev, cur, e, lease);
+    /* The tokens taken that the ceiling had no room for go back. */
+    if (grant < lease && sec_store_decr(shared, r->pool, NS_COUNT, wkey(r->pool, "", kh, w),
+                                        lease - grant, NULL) == APR_SUCCESS) {
+        cur = cur > lease - grant ? cur - (lease - grant) : 0;
+    }
     if (grant > 0) {
         const char *cs = apr_psprintf(r->pool, "%" APR_UINT64_T_FMT, cur);
         sec_store_incr(local, r->pool, NS_LEASE, wkey(r->pool, "g:", kh, w), grant,
@@ -326,8 +339,8 @@ static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *
     return APR_SUCCESS;
 }
 
-void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *subject,
-              rl_result_t *res)
+void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *key,
+              int is_ip, int want_remaining, rl_result_t *res)
 {
     const sec_rl_zone_t *z = &zone->z;
     sec_store_t *shared = rl_core.store(r->server), *local = rl_core.local_store();
@@ -382,14 +395,18 @@ void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char 
             return;
         }
         decide(z, prev, cur, e, res);
+        if (res->verdict == RL_DENY) {
+            /* Refused (or, in report mode, would be): not counted. */
+            sec_store_decr(shared, r->pool, NS_COUNT, wkey(r->pool, "", kh, w), 1, NULL);
+        }
     }
-    else if ((rv = leased(r, z, shared, local, kh, w, e, res)) != APR_SUCCESS) {
+    else if ((rv = leased(r, z, shared, local, kh, w, e, want_remaining, res)) != APR_SUCCESS) {
         fallback(r, zone, local, kh, res);
         return;
     }
     if (res->verdict == RL_DENY && !z->report_only) {
         if (z->ban) {
-            ban_start(r, zone, shared, local, kh, res, subject);
+            ban_start(r, zone, shared, local, kh, res, sec_rl_key_mask(r->pool, key, is_ip));
         }
         else {
             deny_remember(r, local, kh, res->retry_after, res->retry_after);

@@ -67,28 +67,37 @@ void *rl_merge_dir(apr_pool_t *p, void *basev, void *addv)
     return c;
 }
 
+/* What a zone's requests need that is the same for every request. */
+static void zone_prepare(apr_pool_t *p, rl_zone_t *rz)
+{
+    rz->policy_item = sec_rl_policy_item(p, &rz->z);
+    rz->allow_labels = apr_psprintf(p, "zone=\"%s\",outcome=\"allow\"", rz->z.name);
+}
+
+/* The presets as zones, made in post_config and only read afterwards. */
+static apr_hash_t *builtin_zones;
+
+void rl_builtins_prepare(apr_pool_t *p)
+{
+    const sec_rl_zone_t *b;
+    apr_size_t i;
+
+    builtin_zones = apr_hash_make(p);
+    for (i = 0; (b = sec_rl_builtin_at(i)) != NULL; i++) {
+        rl_zone_t *rz = apr_pcalloc(p, sizeof(*rz));
+        rz->z = *b;
+        zone_prepare(p, rz);
+        apr_hash_set(builtin_zones, rz->z.name, APR_HASH_KEY_STRING, rz);
+    }
+}
+
 const rl_zone_t *rl_zone_lookup(server_rec *s, const char *name)
 {
     rl_srv_t *c = ap_get_module_config(s->module_config, &secratelimit_module);
     const rl_zone_t *z = apr_hash_get(c->zones, name, APR_HASH_KEY_STRING);
 
-    if (!z) {
-        /* Presets, usable without a definition; wrapped once per process. */
-        static apr_hash_t *wrapped;
-        const sec_rl_zone_t *b = sec_rl_builtin(name);
-        if (!b) {
-            return NULL;
-        }
-        if (!wrapped) {
-            wrapped = apr_hash_make(s->process->pool);
-        }
-        z = apr_hash_get(wrapped, name, APR_HASH_KEY_STRING);
-        if (!z) {
-            rl_zone_t *nz = apr_pcalloc(s->process->pool, sizeof(*nz));
-            nz->z = *b;
-            apr_hash_set(wrapped, b->name, APR_HASH_KEY_STRING, nz);
-            z = nz;
-        }
+    if (!z && builtin_zones) {
+        z = apr_hash_get(builtin_zones, name, APR_HASH_KEY_STRING);
     }
     return z;
 }
@@ -125,6 +134,7 @@ static const char *cmd_zone(cmd_parms *cmd, void *dc, int argc, char *const argv
          * in fixups, still before the handler. */
         rz->key_needs_user = strstr(z->key_expr, "REMOTE_USER") != NULL;
     }
+    zone_prepare(cmd->pool, rz);
     apr_hash_set(c->zones, rz->z.name, APR_HASH_KEY_STRING, rz);
     return NULL;
 }

@@ -1,6 +1,10 @@
 /* sec_crypto: base64url, SHA-256, HMAC-SHA256, key derivation, CSPRNG,
  * constant-time compare, SipHash-2-4, hex. */
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <apr_strings.h>
 #include "unit.h"
 #include "sec_crypto.h"
@@ -168,11 +172,90 @@ START_TEST(hmac_rfc4231)
     sec_hmac_sha256(key1, sizeof(key1), &part, 1, mac);
     ck_assert_str_eq(sec_hex(p, mac, sizeof(mac)),
                      "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    /* RFC 4231 test cases 6 and 7: a 131-byte key, longer than a block, is
+     * hashed first */
+    {
+        unsigned char key131[131];
+        const char *d7 = "This is a test using a larger than block-size key and a larger "
+                         "than block-size data. The key needs to be hashed before being "
+                         "used by the HMAC algorithm.";
+        memset(key131, 0xaa, sizeof(key131));
+        part.data = "Test Using Larger Than Block-Size Key - Hash Key First";
+        part.len = strlen(part.data);
+        sec_hmac_sha256(key131, sizeof(key131), &part, 1, mac);
+        ck_assert_str_eq(sec_hex(p, mac, sizeof(mac)),
+                         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+        part.data = d7;
+        part.len = strlen(d7);
+        sec_hmac_sha256(key131, sizeof(key131), &part, 1, mac);
+        ck_assert_str_eq(sec_hex(p, mac, sizeof(mac)),
+                         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+    }
     /* no parts at all: HMAC of the empty message under the empty key */
     sec_hmac_sha256("", 0, NULL, 0, mac);
     ck_assert_str_eq(sec_hex(p, mac, sizeof(mac)),
                      "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
     apr_pool_destroy(p);
+}
+END_TEST
+
+/* Key lengths around the block size (63, 64, 65) and message lengths
+ * around it, against OpenSSL's own HMAC as an independent reference. */
+START_TEST(hmac_matches_openssl)
+{
+    unsigned char key[200], msg[200], mine[SEC_HMAC_LEN], ref[EVP_MAX_MD_SIZE];
+    unsigned int rlen;
+    static const apr_size_t klens[] = {0, 1, 32, 63, 64, 65, 128, 200};
+    static const apr_size_t mlens[] = {0, 1, 55, 56, 63, 64, 65, 200};
+    apr_size_t i, j;
+
+    for (i = 0; i < sizeof(key); i++) {
+        key[i] = (unsigned char)(i * 7 + 3);
+        msg[i] = (unsigned char)(i * 13 + 1);
+    }
+    for (i = 0; i < sizeof(klens) / sizeof(klens[0]); i++) {
+        for (j = 0; j < sizeof(mlens) / sizeof(mlens[0]); j++) {
+            sec_buf_t part = {msg, mlens[j]};
+            sec_hmac_sha256(key, klens[i], &part, 1, mine);
+            ck_assert_ptr_nonnull(HMAC(EVP_sha256(), key, (int)klens[i], msg, mlens[j], ref, &rlen));
+            ck_assert_uint_eq(rlen, SEC_HMAC_LEN);
+            ck_assert_msg(!memcmp(mine, ref, SEC_HMAC_LEN), "key %zu bytes, message %zu bytes",
+                          klens[i], mlens[j]);
+        }
+    }
+}
+END_TEST
+
+/* Random bytes come from a per-thread buffer: a forked child must not hand
+ * out the bytes its parent hands out next. */
+START_TEST(random_bytes_fork_differ)
+{
+    unsigned char first[16], parent[16], child[16];
+    int fds[2];
+    pid_t pid;
+    int status;
+
+    ck_assert_int_eq(sec_random_bytes(first, sizeof(first)), APR_SUCCESS); /* fills the buffer */
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        unsigned char c[16];
+        ssize_t w = -1;
+        if (sec_random_bytes(c, sizeof(c)) == APR_SUCCESS) {
+            w = write(fds[1], c, sizeof(c));
+        }
+        _exit(w == (ssize_t)sizeof(c) ? 0 : 1);
+    }
+    ck_assert_int_eq(sec_random_bytes(parent, sizeof(parent)), APR_SUCCESS);
+    ck_assert_int_eq(read(fds[0], child, sizeof(child)), (ssize_t)sizeof(child));
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(fds[0]);
+    close(fds[1]);
+    ck_assert_msg(memcmp(parent, child, sizeof(parent)) != 0,
+                  "a forked child handed out its parent's next random bytes");
+    ck_assert(memcmp(first, parent, sizeof(first)) != 0);
 }
 END_TEST
 
@@ -367,6 +450,8 @@ Suite *crypto_suite(void)
     tcase_add_test(tc, sha256_known);
     tcase_add_test(tc, hmac_rfc4231);
     tcase_add_test(tc, hmac_multipart_equals_single);
+    tcase_add_test(tc, hmac_matches_openssl);
+    tcase_add_test(tc, random_bytes_fork_differ);
     tcase_add_test(tc, derive_key_per_purpose);
     tcase_add_test(tc, ct_equal);
     suite_add_tcase(s, tc);

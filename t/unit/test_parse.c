@@ -227,6 +227,32 @@ START_TEST(option_split)
 }
 END_TEST
 
+/* The one bounded number parser: digits only, within [lo, hi]. */
+START_TEST(uint_bounded)
+{
+    static const char *bad[] = {"", " 1", "1 ", "+1", "-1", "0x10", "1e3", "١", "12a",
+                                "18446744073709551616", "99999999999999999999999", NULL};
+    apr_uint64_t v = 7;
+    int i;
+
+    ck_assert_int_eq(sec_parse_uint("0", 0, 10, &v), APR_SUCCESS);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(sec_parse_uint("0010", 0, 10, &v), APR_SUCCESS);
+    ck_assert_uint_eq(v, 10);
+    ck_assert_int_eq(sec_parse_uint("18446744073709551615", 0, APR_UINT64_MAX, &v), APR_SUCCESS);
+    ck_assert_uint_eq(v, APR_UINT64_MAX);
+    v = 7;
+    ck_assert_int_eq(sec_parse_uint("11", 0, 10, &v), APR_EINVAL);
+    ck_assert_int_eq(sec_parse_uint("4", 5, 10, &v), APR_EINVAL);
+    ck_assert_int_eq(sec_parse_uint(NULL, 0, 10, &v), APR_EINVAL);
+    for (i = 0; bad[i]; i++) {
+        ck_assert_msg(sec_parse_uint(bad[i], 0, APR_UINT64_MAX, &v) == APR_EINVAL,
+                      "accepted '%s'", bad[i]);
+    }
+    ck_assert_uint_eq(v, 7);   /* untouched on failure */
+}
+END_TEST
+
 Suite *parse_suite(void)
 {
     Suite *s = suite_create("parse");
@@ -236,6 +262,7 @@ Suite *parse_suite(void)
     tcase_add_test(tc, duration_bare_is_seconds);
     tcase_add_test(tc, duration_rejects);
     tcase_add_test(tc, duration_limits);
+    tcase_add_test(tc, uint_bounded);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("size");

@@ -519,9 +519,12 @@ START_TEST(anti_boundary_burst)
     }
     /* A client at 20x the rate for 60 windows, a request every 0.3 s, that
      * obeys nothing: refusals are remembered until their Retry-After (the
-     * module's deny cache) and requests refused from that cache are not
-     * counted. No window admits more than limit + 1, no 60 s span more than
-     * twice the limit, and the client still gets most of its rate. */
+     * module's deny cache), requests refused from that cache are not
+     * counted, and a request refused by the count gives its place back (the
+     * module's decrement). No window admits more than limit + 1, no 60 s
+     * span more than twice the limit, and the client gets most of its rate:
+     * 541 of 600 here (Retry-After is whole seconds, requests come every
+     * 0.3 s); counting refusals gave 305. */
     {
         apr_uint64_t prev = 0, cur = 0, w, last_w = 0;
         apr_time_t deny_until = 0, times[1000];
@@ -549,6 +552,7 @@ START_TEST(anti_boundary_burst)
                 }
             }
             else {
+                cur--;
                 deny_until = now + apr_time_from_sec(sec_rl_retry_after(&z, prev, cur, e));
             }
         }
@@ -561,7 +565,7 @@ START_TEST(anti_boundary_burst)
         }
         ck_assert_msg(max_w <= 11, "%d admitted in one window", max_w);
         ck_assert_msg(max_span <= 20, "%d admitted in 60 s", max_span);
-        ck_assert_msg(total >= 60 * 10 / 2, "only %d admitted in 60 windows", total);
+        ck_assert_msg(total >= 60 * 10 * 8 / 10, "only %d admitted in 60 windows", total);
         printf("ratelimit: 10/60s at 20x the rate for 60 windows: %d admitted, at most %d "
                "per window, %d per 60 s span\n", total, max_w, max_span);
         fflush(stdout);

@@ -139,6 +139,7 @@ START_TEST(config_parse_errors)
     config_bad(p, "127.0.0.1 failures=101", "failures=101");
     config_bad(p, "127.0.0.1 failures=3x", "failures=3x");
     config_bad(p, "127.0.0.1 failures=", "failures=");
+    config_bad(p, "127.0.0.1 failures=+3", "failures=+3");
     config_bad(p, "127.0.0.1 pool=0", "pool=0");
     config_bad(p, "127.0.0.1 pool=1025", "pool=1025");
     config_bad(p, "127.0.0.1 prefix=01234567890123456789012345678901234567890",
@@ -413,6 +414,32 @@ START_TEST(live_incr_non_numeric)
     /* and the server is still in use afterwards */
     ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, rk(&f, "num"), 2, 60, &n), APR_SUCCESS);
     ck_assert_uint_eq(n, 2);
+    apr_pool_destroy(f.p);
+}
+END_TEST
+
+/* decr as the shm store does it: stops at 0, a missing key stays missing,
+ * a word is refused as an error. */
+START_TEST(live_decr)
+{
+    mc_fixture_t f = mc_open(servers_env(), "timeout=100ms");
+    apr_uint64_t n = 0;
+    const char *c = rk(&f, "dctr");
+
+    ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, c, 6, 60, &n), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, c, 2, &n), APR_SUCCESS);
+    ck_assert_uint_eq(n, 4);
+    mc_expect(&f, c, "4", 1);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, c, 10, &n), APR_SUCCESS);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, c, 3, 60, &n), APR_SUCCESS);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, rk(&f, "dnone"), 1, &n), APR_NOTFOUND);
+    mc_expect_missing(&f, rk(&f, "dnone"));
+    ck_assert_int_eq(sec_store_set(f.st, f.p, NS, rk(&f, "dword"), "abc", 3, 60), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, rk(&f, "dword"), 1, &n), SEC_STORE_EPROTOCOL);
+    ck_assert_uint_eq(sec_metrics_store_errors(f.metrics, SEC_STORE_KIND_MEMCACHED,
+                                               SEC_ERRK_UNAVAILABLE), 0);
     apr_pool_destroy(f.p);
 }
 END_TEST
@@ -1034,6 +1061,7 @@ Suite *store_memcached_suite(void)
     else {
         tcase_add_test(tc, live_basic_ops);
         tcase_add_test(tc, live_incr_non_numeric);
+        tcase_add_test(tc, live_decr);
         tcase_add_test(tc, live_distribution);
         tcase_add_test(tc, live_ttl);
         tcase_add_test(tc, live_ttl_long);

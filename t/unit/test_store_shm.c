@@ -208,6 +208,90 @@ START_TEST(basic_ops)
 }
 END_TEST
 
+/* decr gives back what incr took: stops at 0, leaves a missing key missing,
+ * refuses a non-number like incr does, keeps the counter's expiry. */
+START_TEST(decr_gives_back)
+{
+    fixture_t f = make_store(4 * MB);
+    apr_uint64_t n = 0;
+
+    ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, "ctr", 6, 0, &n), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, "ctr", 2, &n), APR_SUCCESS);
+    ck_assert_uint_eq(n, 4);
+    expect_value(&f, "ctr", "4", 1);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, "ctr", 10, &n), APR_SUCCESS);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, "ctr", 1, NULL), APR_SUCCESS);
+    expect_value(&f, "ctr", "0", 1);
+    ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, "ctr", 3, 0, &n), APR_SUCCESS);
+    ck_assert_uint_eq(n, 3);
+    /* missing: not created */
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, "none", 1, &n), APR_NOTFOUND);
+    expect_missing(&f, "none");
+    /* decimal text becomes a counter; a word is refused and kept */
+    ck_assert_int_eq(sec_store_set(f.st, f.p, NS, "txt", "41", 2, 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, "txt", 1, &n), APR_SUCCESS);
+    ck_assert_uint_eq(n, 40);
+    ck_assert_int_eq(sec_store_set(f.st, f.p, NS, "word", "abc", 3, 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, "word", 1, &n), SEC_STORE_EPROTOCOL);
+    expect_value(&f, "word", "abc", 3);
+    /* the expiry set by the creating incr is kept */
+    {
+        apr_time_t t;
+        ck_assert_int_eq(sec_store_incr(f.st, f.p, NS, "short", 5, 1, &n), APR_SUCCESS);
+        t = apr_time_sec(apr_time_now());
+        ck_assert_int_eq(sec_store_decr(f.st, f.p, NS, "short", 1, &n), APR_SUCCESS);
+        wait_for_second(t + 1);   /* expiry was set no later than t + 1 */
+        expect_missing(&f, "short");
+    }
+    apr_pool_destroy(f.p);
+}
+END_TEST
+
+/* The listing index: newest first, each value once, expired entries and
+ * what is past max skipped, and the walk stops when asked. */
+static int collect(void *baton, const char *value, apr_size_t len)
+{
+    char *buf = baton;
+    if (strlen(buf) + len + 2 > 256) {
+        return 0;
+    }
+    strncat(buf, value, len);
+    strcat(buf, ",");
+    return strcmp(value, "stop") != 0;
+}
+
+START_TEST(listing_index)
+{
+    fixture_t f = make_store(4 * MB);
+    char buf[256] = "";
+    apr_time_t t;
+
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "");                       /* nothing yet */
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "a", 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "b", 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "a", 0), APR_SUCCESS);
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "gone", 1), APR_SUCCESS);
+    t = apr_time_sec(apr_time_now());
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "c", 0), APR_SUCCESS);
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "c,gone,a,b,");
+    buf[0] = '\0';
+    sec_store_index_walk(f.st, f.p, "idx", 2, collect, buf);
+    ck_assert_str_eq(buf, "c,gone,");                /* max entries back */
+    wait_for_second(t + 1);
+    buf[0] = '\0';
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "c,a,b,");                 /* expired entry skipped */
+    ck_assert_int_eq(sec_store_index_add(f.st, f.p, "idx", "stop", 0), APR_SUCCESS);
+    buf[0] = '\0';
+    sec_store_index_walk(f.st, f.p, "idx", 100, collect, buf);
+    ck_assert_str_eq(buf, "stop,");                  /* the callback ends the walk */
+    apr_pool_destroy(f.p);
+}
+END_TEST
+
 START_TEST(value_sizes)
 {
     static const apr_size_t sizes[] = {1, 8, 9, 100, 5000, 65536, 16, 17, 4096, 32768};
@@ -953,6 +1037,8 @@ Suite *store_shm_suite(void)
     tcase_set_timeout(tc, 20);
     tcase_add_checked_fixture(tc, NULL, fake_clock_off);
     tcase_add_test(tc, basic_ops);
+    tcase_add_test(tc, decr_gives_back);
+    tcase_add_test(tc, listing_index);
     tcase_add_test(tc, value_sizes);
     tcase_add_test(tc, ttl_expiry);
     tcase_add_test(tc, ttl_huge_does_not_wrap);

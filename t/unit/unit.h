@@ -17,6 +17,9 @@ Suite *store_memcached_suite(void);
 Suite *metrics_suite(void);
 Suite *reqid_suite(void);
 Suite *ratelimit_suite(void);
+Suite *origin_suite(void);
+Suite *cookie_suite(void);
+Suite *html_suite(void);
 Suite *form_suite(void);
 Suite *csrf_suite(void);
 

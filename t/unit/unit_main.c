@@ -121,6 +121,9 @@ int main(void)
     srunner_add_suite(sr, metrics_suite());
     srunner_add_suite(sr, store_shm_suite());
     srunner_add_suite(sr, store_memcached_suite());
+    srunner_add_suite(sr, origin_suite());
+    srunner_add_suite(sr, cookie_suite());
+    srunner_add_suite(sr, html_suite());
     srunner_add_suite(sr, form_suite());
     srunner_add_suite(sr, csrf_suite());
 
