@@ -13,6 +13,7 @@ SECMODS_PACKAGES=(
     autoconf automake libtool pkg-config make gcc check
     clang libclang-rt-14-dev wrk gnuplot-nox curl perl git
     php-cgi liblwp-protocol-https-perl openssl
+    chromium
 )
 
 log()  { printf '==> %s\n' "$*" >&2; }

@@ -40,6 +40,7 @@ print $fh "ServerRoot \"$dir\"\nServerName 127.0.0.1\nErrorLog \"$dir/error_log\
           "LoadModule secheaders_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_secheaders.so'), "\"\n";
 # mod_secsession
 print $fh "LoadModule secsession_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_secsession.so'), "\"\n";
+print $fh "LoadModule seccsrf_module \"", File::Spec->catfile(SecTest::build_dir(), '.libs', 'mod_seccsrf.so'), "\"\n";
 close $fh;
 my @listing = qx{"@{[SecTest::httpd_bin()]}" -f "$dir/httpd.conf" -L 2>&1};
 my %count;
@@ -63,6 +64,9 @@ push @mine, qw(SecSessionCookie SecSessionCacheTTL SecSessionAppHeaders SecHMACK
                SecSessionClearSiteData SecSessionPassCookie SecSessionAcceptLogin
                SecSessionLoginPage SecSessionIdentityHeaders SecHMACHeaders SecHMACWindow
                SecHMACMaxBody SecHMACAllowOrigin SecHMACOnStoreFail);
+push @mine, qw(SecCSRF SecCSRFTrustedOrigin SecCSRFToken SecCSRFTokenHeader SecCSRFTokenField
+               SecCSRFBodyLimit SecCSRFNoOrigin SecCSRFInjectForms SecCSRFExempt SecCSRFCookie
+               SecCSRFTokenCookie);
 my @ours = grep { exists $count{$_} } @mine;
 ok t_cmp(scalar @ours, scalar @mine, 'httpd -L lists all our directives');
 my @dups = grep { $count{$_} > 1 } sort keys %count;

@@ -31,6 +31,8 @@ for my $file (@files) {
     }
     # Debian's envvars are not set here.
     $text =~ s/\$\{APACHE_LOG_DIR\}/logs/g;
+    # The documented key file: the test keyring stands in for it.
+    $text =~ s{/etc/apache2/secmods\.keys}{File::Spec->catfile($top, 't', 'conf', 'test.keys')}ge;
     my ($rc, $out) = configtest($load . $text,
                                 modules => [qw(remoteip authn_core authn_file auth_basic
                                                authz_user authz_host headers alias)]);

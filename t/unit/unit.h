@@ -27,6 +27,8 @@ Suite *session_suite(void);
 Suite *session_login_suite(void);
 Suite *session_hmac_suite(void);
 Suite *session_redirect_suite(void);
+Suite *form_suite(void);
+Suite *csrf_suite(void);
 
 /* Helpers shared by the suites (unit_main.c). */
 

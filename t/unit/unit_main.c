@@ -131,6 +131,8 @@ int main(void)
     srunner_add_suite(sr, session_login_suite());
     srunner_add_suite(sr, session_hmac_suite());
     srunner_add_suite(sr, session_redirect_suite());
+    srunner_add_suite(sr, form_suite());
+    srunner_add_suite(sr, csrf_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
