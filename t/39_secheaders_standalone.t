@@ -11,37 +11,21 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(plan ok);
 use Apache::TestRequest qw(GET POST);
 use Apache::TestUtil qw(t_cmp);
-use File::Temp qw(tempdir);
 use HTTP::Request ();
 use SecTest qw(:all);
 
 plan tests => 15;
 
-my $dir = tempdir('standalone-httpd.XXXXXX', DIR => $ENV{SECMODS_STATE} || File::Spec->tmpdir,
-                  CLEANUP => 1);
-my $port = free_port();
-my $mpm = $ENV{SECMODS_MPM} || 'event';
-my $moddir = SecTest::httpd_moddir();
-my $libs = File::Spec->catfile(build_dir(), '.libs');
+my $h = httpd_new('standalone-httpd');
+my $dir = $h->{dir};
+my $port = $h->{port};
 mkdir "$dir/htdocs";
 open my $fh, '>', "$dir/htdocs/index.html" or die $!;
 print $fh "<html><body>standalone</body></html>\n";
 close $fh;
-open $fh, '>', "$dir/httpd.conf" or die $!;
-print $fh <<"EOF";
-ServerRoot "$dir"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$dir/httpd.pid"
-ErrorLog "$dir/error_log"
+httpd_start($h, modules => [qw(mime dir)], ours => [qw(secheaders)], conf => <<"EOF");
 LogLevel info
-DefaultRuntimeDir "$dir"
 DocumentRoot "$dir/htdocs"
-LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
-LoadModule authz_core_module "$moddir/mod_authz_core.so"
-LoadModule mime_module "$moddir/mod_mime.so"
-LoadModule dir_module "$moddir/mod_dir.so"
-LoadModule secheaders_module "$libs/mod_secheaders.so"
 TypesConfig /etc/mime.types
 DirectoryIndex index.html
 ServerTokens Prod
@@ -56,17 +40,7 @@ ServerTokens Prod
     SecCSPReportEventLimit 2
 </Location>
 EOF
-close $fh;
-system(SecTest::httpd_bin(), '-f', "$dir/httpd.conf", '-k', 'start') == 0
-    or die "the standalone httpd did not start; see $dir/error_log\n";
-my $pid;
-wait_for(10, sub { open my $p, '<', "$dir/httpd.pid" or return 0; $pid = <$p>; chomp $pid if $pid; $pid });
-END {
-    if ($pid) {
-        kill 'TERM', $pid;
-        wait_for(10, sub { !kill 0, $pid });
-    }
-}
+my $pid = $h->{pid};
 my $base = "http://127.0.0.1:$port";
 ok wait_for(10, sub { GET("$base/")->code == 200 }) or print "# standalone server not answering\n";
 

@@ -10,7 +10,6 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(plan ok);
 use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_cmp);
-use File::Temp qw(tempdir);
 use POSIX qw(WNOHANG);
 use SecTest qw(:all);
 use SecCore qw(:all);
@@ -18,27 +17,10 @@ use SecCore qw(:all);
 plan tests => 5;
 
 # --- a second server, started and stopped by this test ------------------------
-my $dir = tempdir('second-httpd.XXXXXX', DIR => $ENV{SECMODS_STATE} || File::Spec->tmpdir,
-                  CLEANUP => 1);
-my $port = free_port();
-my $mpm = $ENV{SECMODS_MPM} || 'event';
-my $moddir = SecTest::httpd_moddir();
-my $libs = File::Spec->catfile(build_dir(), '.libs');
-mkdir "$dir/htdocs";
-open my $fh, '>', "$dir/httpd.conf" or die $!;
-print $fh <<"EOF";
-ServerRoot "$dir"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$dir/httpd.pid"
-ErrorLog "$dir/error_log"
-DefaultRuntimeDir "$dir"
-DocumentRoot "$dir/htdocs"
-LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
-LoadModule authz_core_module "$moddir/mod_authz_core.so"
-LoadModule seccore_module "$libs/mod_seccore.so"
-LoadModule secratelimit_module "$libs/mod_secratelimit.so"
-LoadModule sectest_module "$libs/mod_sectest.so"
+my $h = httpd_new('second-httpd');
+mkdir "$h->{dir}/htdocs";
+httpd_start($h, ours => [qw(seccore secratelimit sectest)], conf => <<"EOF");
+DocumentRoot "$h->{dir}/htdocs"
 SecStore memcached $ENV{SECMODS_MC1} $ENV{SECMODS_MC2} timeout=200ms retry=2s
 SecRateLimitZone t_pair rate=400/1m
 <Location /pair>
@@ -47,17 +29,7 @@ SecRateLimitZone t_pair rate=400/1m
     Require all granted
 </Location>
 EOF
-close $fh;
-system(SecTest::httpd_bin(), '-f', "$dir/httpd.conf", '-k', 'start') == 0
-    or die "the second httpd did not start; see $dir/error_log\n";
-my $pid;
-wait_for(10, sub { open my $p, '<', "$dir/httpd.pid" or return 0; $pid = <$p>; chomp $pid if $pid; $pid });
-END {
-    if ($pid) {
-        kill 'TERM', $pid;
-        wait_for(10, sub { !kill 0, $pid });
-    }
-}
+my $port = $h->{port};
 my $second = "http://127.0.0.1:$port/pair";
 ok wait_for(10, sub { my $c = GET($second)->code; $c == 200 }) or print "# second server not answering\n";
 

@@ -10,7 +10,6 @@ use lib "$FindBin::Bin/lib";
 
 use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
-use File::Temp qw(tempdir);
 use Time::HiRes qw(time);
 use SecTest qw(:all);
 use SecCore qw(:all);
@@ -19,31 +18,11 @@ use SecSession qw(:all);
 plan tests => 14;
 
 # --- a second server, started and stopped by this test ------------------------------
-my $dir = tempdir('second-httpd.XXXXXX', DIR => $ENV{SECMODS_STATE} || File::Spec->tmpdir,
-                  CLEANUP => 1);
-my $port = free_port();
-my $mpm = $ENV{SECMODS_MPM} || 'event';
-my $moddir = SecTest::httpd_moddir();
-my $libs = File::Spec->catfile(build_dir(), '.libs');
+my $h = httpd_new('second-httpd');
 my $conf_dir = File::Spec->catdir(Apache::Test::vars('serverroot'), 'conf');
 my $htdocs = File::Spec->catdir(Apache::Test::vars('serverroot'), 'htdocs', 'sess', 'private');
-open my $fh, '>', "$dir/httpd.conf" or die $!;
-print $fh <<"EOF";
-ServerRoot "$dir"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$dir/httpd.pid"
-ErrorLog "$dir/error_log"
-DefaultRuntimeDir "$dir"
-LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
-LoadModule authz_core_module "$moddir/mod_authz_core.so"
-LoadModule authn_core_module "$moddir/mod_authn_core.so"
-LoadModule authz_user_module "$moddir/mod_authz_user.so"
-LoadModule alias_module "$moddir/mod_alias.so"
-LoadModule mime_module "$moddir/mod_mime.so"
-LoadModule dir_module "$moddir/mod_dir.so"
-LoadModule seccore_module "$libs/mod_seccore.so"
-LoadModule secsession_module "$libs/mod_secsession.so"
+httpd_start($h, modules => [qw(authn_core authz_user alias mime dir)],
+            ours => [qw(seccore secsession)], conf => <<"EOF");
 TypesConfig /etc/mime.types
 SecStore memcached $ENV{SECMODS_MC1} $ENV{SECMODS_MC2} timeout=200ms retry=2s
 SecKeyFile "$conf_dir/test.keys"
@@ -58,17 +37,7 @@ Alias /private "$htdocs"
     Require all granted
 </Location>
 EOF
-close $fh;
-system(SecTest::httpd_bin(), '-f', "$dir/httpd.conf", '-k', 'start') == 0
-    or die "the second httpd did not start; see $dir/error_log\n";
-my $pid;
-wait_for(10, sub { open my $p, '<', "$dir/httpd.pid" or return 0; $pid = <$p>; chomp $pid if $pid; $pid });
-END {
-    if ($pid) {
-        kill 'TERM', $pid;
-        wait_for(10, sub { !kill 0, $pid });
-    }
-}
+my $port = $h->{port};
 my $second = "http://127.0.0.1:$port";
 ok wait_for(10, sub { api_client()->get("$second/private/", JSON_ACCEPT)->code == 401 })
     or print "# second server not answering\n";

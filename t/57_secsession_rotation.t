@@ -10,7 +10,6 @@ use lib "$FindBin::Bin/lib";
 
 use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
-use File::Temp qw(tempdir);
 use JSON::PP ();
 use SecTest qw(:all);
 use SecCore qw(:all);
@@ -18,12 +17,9 @@ use SecSession qw(:all);
 
 plan tests => 13;
 
-my $dir = tempdir('rotation-httpd.XXXXXX', DIR => $ENV{SECMODS_STATE} || File::Spec->tmpdir,
-                  CLEANUP => 1);
-my $port = free_port();
-my $mpm = $ENV{SECMODS_MPM} || 'event';
-my $moddir = SecTest::httpd_moddir();
-my $libs = File::Spec->catfile(build_dir(), '.libs');
+my $h = httpd_new('rotation-httpd');
+my $dir = $h->{dir};
+my $port = $h->{port};
 my $conf_dir = File::Spec->catdir(Apache::Test::vars('serverroot'), 'conf');
 my $htdocs = File::Spec->catdir(Apache::Test::vars('serverroot'), 'htdocs', 'sess', 'private');
 my $secctl = File::Spec->catfile(build_dir(), 'secctl');
@@ -31,25 +27,8 @@ my $keys = "$dir/rotation.keys";
 system($secctl, 'keygen', $keys, '--id', 'k1') == 0 or die "secctl keygen failed\n";
 ok t_cmp(sprintf('%o', (stat $keys)[2] & 0777), '600', 'secctl keygen writes the key file 0600');
 
-open my $fh, '>', "$dir/httpd.conf" or die $!;
-print $fh <<"EOF";
-ServerRoot "$dir"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$dir/httpd.pid"
-ErrorLog "$dir/error_log"
-LogLevel info
-DefaultRuntimeDir "$dir"
-LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
-LoadModule authz_core_module "$moddir/mod_authz_core.so"
-LoadModule authn_core_module "$moddir/mod_authn_core.so"
-LoadModule authn_file_module "$moddir/mod_authn_file.so"
-LoadModule authz_user_module "$moddir/mod_authz_user.so"
-LoadModule alias_module "$moddir/mod_alias.so"
-LoadModule mime_module "$moddir/mod_mime.so"
-LoadModule dir_module "$moddir/mod_dir.so"
-LoadModule seccore_module "$libs/mod_seccore.so"
-LoadModule secsession_module "$libs/mod_secsession.so"
+httpd_start($h, modules => [qw(authn_core authn_file authz_user alias mime dir)],
+            ours => [qw(seccore secsession)], conf => "LogLevel info\n" . <<"EOF");
 TypesConfig /etc/mime.types
 SecStore shm size=4M
 SecKeyFile "$keys"
@@ -69,17 +48,7 @@ Alias /private "$htdocs"
     Require all granted
 </Location>
 EOF
-close $fh;
-system(SecTest::httpd_bin(), '-f', "$dir/httpd.conf", '-k', 'start') == 0
-    or die "the rotation httpd did not start; see $dir/error_log\n";
-my $pid;
-wait_for(10, sub { open my $p, '<', "$dir/httpd.pid" or return 0; $pid = <$p>; chomp $pid if $pid; $pid });
-END {
-    if ($pid) {
-        kill 'TERM', $pid;
-        wait_for(10, sub { !kill 0, $pid });
-    }
-}
+my $pid = $h->{pid};
 my $base = "http://127.0.0.1:$port";
 my $json = JSON::PP->new->utf8;
 sub current_key {

@@ -16,6 +16,10 @@ package SecTest;
 #   log_tail($file, $n)   last $n lines of a file
 #   log_mark($file) / log_since($file, $mark) / wait_for_log($file, $mark, qr/../)
 #   wait_for($seconds, sub { ... })   bounded poll
+#   my $h = httpd_new('tag'); httpd_start($h, conf => $text, ...)
+#                         an httpd of the test's own beside Apache::Test's
+#                         (a second server of a fleet, one with other
+#                         modules); stopped by its pid when the test ends
 #
 # A node a test file stops is restarted when that test file ends (even if it
 # dies), so every test file starts with all three nodes up.
@@ -37,6 +41,7 @@ our @EXPORT_OK = qw(
     mc_addr mc_port mc_pid mc_stop mc_start mc_cmd mc_stats mc_is_up
     configtest log_tail log_mark log_since wait_for_log wait_for
     state_dir build_dir module_path httpd_bin httpd_moddir free_port
+    httpd_new httpd_start
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -181,9 +186,16 @@ sub mc_start {
     return $pid;
 }
 
+my @httpd_pids;
+
 END {
     local $?;
     return unless $$ == $owner_pid;   # not in forked children
+    for my $pid (@httpd_pids) {
+        kill 'TERM', $pid;
+        wait_for(10, sub { !kill 0, $pid })
+            or warn "the test's httpd (pid $pid) did not stop\n";
+    }
     for my $n (sort keys %stopped_by_us) {
         eval { mc_start($n) unless mc_is_up($n); 1 }
             or warn "could not restart memcached $n: $@";
@@ -252,6 +264,49 @@ EOF
     my $output = qx{"$httpd" -t -f "$file" 2>&1};
     my $rc = $? == -1 ? 127 : ($? & 127 ? 128 + ($? & 127) : $? >> 8);
     return ($rc, $output);
+}
+
+# --- an httpd of the test's own ------------------------------------------------
+
+# httpd_new($tag): a scratch directory and a free port for it:
+# { dir, port, base => "http://127.0.0.1:PORT" }. The directory is removed
+# when the test ends.
+sub httpd_new {
+    my $tag = shift // 'httpd';
+    my $parent = $ENV{SECMODS_STATE} && -d $ENV{SECMODS_STATE} ? $ENV{SECMODS_STATE} : File::Spec->tmpdir;
+    my $dir = tempdir("$tag.XXXXXX", DIR => $parent, CLEANUP => 1);
+    my $port = free_port();
+    return { dir => $dir, port => $port, base => "http://127.0.0.1:$port" };
+}
+
+# httpd_start($h, conf => $text, modules => [stock names], ours => [names
+# built here]): writes $h->{dir}/httpd.conf -- ServerRoot, Listen, pid file,
+# error_log in the directory, the MPM under test, authz_core, then the
+# modules, then $text -- starts it and waits for its pid file. Sets
+# $h->{pid} (for signals such as a graceful restart) and $h->{conf}; dies
+# if it does not start. Stopped by its pid when the test file ends.
+sub httpd_start {
+    my ($h, %opt) = @_;
+    my $dir = $h->{dir};
+    my $mpm = $ENV{SECMODS_MPM} || 'event';
+    my $moddir = httpd_moddir();
+    my $libs = File::Spec->catfile(build_dir(), '.libs');
+    my $conf = join '', "ServerRoot \"$dir\"\n", "ServerName 127.0.0.1\n",
+        "Listen 127.0.0.1:$h->{port}\n", "PidFile \"$dir/httpd.pid\"\n",
+        "ErrorLog \"$dir/error_log\"\n", "DefaultRuntimeDir \"$dir\"\n";
+    $conf .= "LoadModule ${_}_module \"$moddir/mod_$_.so\"\n"
+        for "mpm_$mpm", 'authz_core', @{ $opt{modules} || [] };
+    $conf .= "LoadModule ${_}_module \"$libs/mod_$_.so\"\n" for @{ $opt{ours} || [] };
+    $h->{conf} = "$dir/httpd.conf";
+    _write_file_atomic($h->{conf}, $conf . ($opt{conf} // '') . "\n");
+    system(httpd_bin(), '-f', $h->{conf}, '-k', 'start') == 0
+        or die "the test's httpd did not start; see $dir/error_log\n";
+    my $pid;
+    wait_for(10, sub { my $t = _read_file("$dir/httpd.pid"); ($pid) = ($t // '') =~ /(\d+)/; $pid })
+        or die "the test's httpd wrote no pid file; see $dir/error_log\n";
+    push @httpd_pids, $pid;
+    $h->{pid} = $pid;
+    return $h;
 }
 
 # --- logs -------------------------------------------------------------------
