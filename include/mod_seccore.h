@@ -56,6 +56,24 @@ APR_DECLARE_OPTIONAL_FN(int, seccore_error, (request_rec *r, int status, const c
 APR_DECLARE_OPTIONAL_FN(void, seccore_metric_add, (const char *family, const char *labels,
                         apr_uint64_t delta));
 
+/* Request bodies read ahead -- mod_seccsrf looks for its token field,
+ * AuthType SecHMAC checks a signature before the handler runs -- and given
+ * back byte for byte to whoever reads the body next (a CGI's stdin, PHP's
+ * $_POST, a proxied backend), internal redirects included. What is kept is
+ * the body as it came off the connection, de-chunked, below any content
+ * input filter.
+ *
+ * fn sees each piece as it is read (data stays valid as long as the
+ * request) and returns 0 to stop reading; the rest then streams from the
+ * connection as usual. Reads at most max bytes in all. *complete is set
+ * when the whole body was read; it is then handed on with a Content-Length
+ * even if the client sent it chunked. Returns OK, or the status httpd
+ * would answer for a broken body (400, 408, 413). A second call for the
+ * same request shows fn what was kept, then reads on. */
+typedef int seccore_body_fn(void *baton, const char *data, apr_size_t len);
+APR_DECLARE_OPTIONAL_FN(int, seccore_body_read, (request_rec *r, apr_off_t max,
+                        seccore_body_fn *fn, void *baton, int *complete));
+
 /* The request the client sent, for any subrequest or internal redirect of it
  * (ErrorDocument, DirectoryIndex): request ids, notes and per-request state
  * that must be shared by all of them live there. */

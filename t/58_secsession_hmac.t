@@ -19,7 +19,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 51;
+plan tests => 54;
 
 my $json = JSON::PP->new->utf8;
 my $k1 = hmac_key('partner1');
@@ -165,6 +165,18 @@ $out = qx{"$secctl" sign "$keyfile" --id partner2 --timestamp 1700000000 < "$bfi
 my $osig = qx{printf '%s' '1700000000:{"from":"secctl"}' | openssl dgst -sha256 -hmac '$k2' -binary | base64};
 chomp $osig;
 ok t_cmp($out, qr/^X-Signature: \Q$osig\E$/m, 'secctl sign (stdin, --id, --timestamp) agrees with openssl');
+
+# --- a compressed body under SetInputFilter DEFLATE ------------------------------------------------
+{
+    require IO::Compress::Gzip;
+    my $plain = '{"event":"invoice.paid","lines":[' . join(',', (1) x 2000) . ']}';
+    IO::Compress::Gzip::gzip(\$plain => \my $gz) or die "gzip failed";
+    my $rz = signed(url(undef, '/sess/hookgz/sess-echo.cgi?eof=1'), $gz,
+                    headers => ['Content-Encoding' => 'gzip']);
+    ok t_cmp($rz->code, 200, 'a gzip body signed as sent is accepted under SetInputFilter DEFLATE');
+    ok t_cmp(echo_of($rz)->{length}, length($plain), '... and the handler reads it inflated');
+    ok t_cmp(echo_of($rz)->{sha256}, sha256_hex($plain), '... byte for byte');
+}
 
 # --- events and logs hold no signature ---------------------------------------------------------
 my $mark = log_mark(events_file());

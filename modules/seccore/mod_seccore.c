@@ -314,6 +314,7 @@ static void seccore_register_hooks(apr_pool_t *p)
     ap_hook_child_init(seccore_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     seccore_register_request_hooks();
     seccore_register_handlers();
+    seccore_register_body();
 
     APR_REGISTER_OPTIONAL_FN(seccore_store);
     APR_REGISTER_OPTIONAL_FN(seccore_keyring);
@@ -323,6 +324,7 @@ static void seccore_register_hooks(apr_pool_t *p)
     APR_REGISTER_OPTIONAL_FN(seccore_event);
     APR_REGISTER_OPTIONAL_FN(seccore_error);
     APR_REGISTER_OPTIONAL_FN(seccore_metric_add);
+    APR_REGISTER_OPTIONAL_FN(seccore_body_read);
 }
 
 AP_DECLARE_MODULE(seccore) = {

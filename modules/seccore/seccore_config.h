@@ -9,6 +9,7 @@
 #include "sec_store_memcached.h"
 #include "sec_keyring.h"
 #include "sec_metrics.h"
+#include "mod_seccore.h"
 
 #define SECCORE_DEFAULT_SHM_SIZE (64 * 1024 * 1024)
 #define SECCORE_DEFAULT_REQID_HEADER "X-Request-ID"
@@ -60,6 +61,11 @@ void seccore_event(request_rec *r, const char *mod_name, const char *event, cons
                    const char *reason, json_t *extra);
 int seccore_error(request_rec *r, int status, const char *code, const char *message,
                   json_t *extra);
+
+/* seccore_body.c */
+void seccore_register_body(void);
+int seccore_body_read(request_rec *r, apr_off_t max, seccore_body_fn *fn, void *baton,
+                      int *complete);
 
 /* seccore_handlers.c */
 void seccore_register_handlers(void);

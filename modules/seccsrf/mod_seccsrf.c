@@ -60,15 +60,9 @@ static int csrf_fixups(request_rec *r)
     }
     d = ap_get_module_config(r->per_dir_config, &seccsrf_module);
     if (d->mode != CSRF_ON && d->mode != CSRF_REPORT && !csrf_tokens_on(d)) {
-        st = ap_get_module_config(seccore_initial_request(r)->request_config, &seccsrf_module);
-        if (st) {
-            csrf_body_attach(r, st);
-        }
         return DECLINED;
     }
     st = csrf_req(r);
-    /* An internal redirect of a request whose body was read ahead. */
-    csrf_body_attach(r, st);
     /* Once per client request: an internal redirect into another location
      * is checked there unless the request already passed. */
     if ((d->mode == CSRF_ON || d->mode == CSRF_REPORT) && !st->decided) {
@@ -94,6 +88,7 @@ static void retrieve(void)
     csrf_core.event = APR_RETRIEVE_OPTIONAL_FN(seccore_event);
     csrf_core.metric_add = APR_RETRIEVE_OPTIONAL_FN(seccore_metric_add);
     csrf_core.request_id = APR_RETRIEVE_OPTIONAL_FN(seccore_request_id);
+    csrf_core.body_read = APR_RETRIEVE_OPTIONAL_FN(seccore_body_read);
     csrf_core.session_current = APR_RETRIEVE_OPTIONAL_FN(secsession_current);
 }
 
@@ -149,7 +144,6 @@ static void csrf_register_hooks(apr_pool_t *p)
      * refused request costs no other module's work. */
     ap_hook_fixups(csrf_fixups, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_insert_filter(csrf_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
-    csrf_body_register();
     csrf_inject_register();
 }
 

@@ -81,13 +81,13 @@ typedef struct {
     APR_OPTIONAL_FN_TYPE(seccore_event) *event;
     APR_OPTIONAL_FN_TYPE(seccore_metric_add) *metric_add;
     APR_OPTIONAL_FN_TYPE(seccore_request_id) *request_id;
+    APR_OPTIONAL_FN_TYPE(seccore_body_read) *body_read;
     APR_OPTIONAL_FN_TYPE(secsession_current) *session_current;   /* NULL: not loaded */
 } csrf_core_t;
 extern csrf_core_t csrf_core;
 
 /* Per client request (kept on the initial request, shared by its internal
  * redirects). */
-typedef struct csrf_body_t csrf_body_t;
 typedef struct {
     int decided;                 /* the checks ran and let the request through */
     int binding_done;            /* binding looked up (whatever the result) */
@@ -96,7 +96,6 @@ typedef struct {
     int binding_dup;             /* several pre-session cookies: cookie tossing */
     const char *token;           /* this response's token, once issued */
     int issued;                  /* cookies and token prepared */
-    csrf_body_t *body;           /* a body read ahead for the token field */
     const sec_origin_t *self;
     int self_done;
 } csrf_req_t;
@@ -116,17 +115,14 @@ sec_csrf_token_status_e csrf_verify(request_rec *r, csrf_req_t *st, const char *
                                     apr_size_t len);
 const sec_keyring_t *csrf_keyring(request_rec *r);
 
-/* seccsrf_body.c: reading the body ahead for the field, and replaying it. */
+/* seccsrf_body.c: the token field of a form body (read ahead by seccore). */
 typedef enum {
     CSRF_FIELD_FOUND = 0,     /* *value set */
     CSRF_FIELD_ABSENT,        /* not a form, or no such field within the limit */
     CSRF_FIELD_ERROR          /* reading failed: *http_status says how to answer */
 } csrf_field_e;
-csrf_field_e csrf_body_field(request_rec *r, const csrf_dir_t *d, csrf_req_t *st,
-                             const char **value, apr_size_t *len, int *overlong,
-                             int *http_status);
-void csrf_body_attach(request_rec *r, csrf_req_t *st);
-void csrf_body_register(void);
+csrf_field_e csrf_body_field(request_rec *r, const csrf_dir_t *d, const char **value,
+                             apr_size_t *len, int *overlong, int *http_status);
 
 /* seccsrf_inject.c: the output filter. */
 void csrf_inject_register(void);

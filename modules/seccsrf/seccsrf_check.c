@@ -216,7 +216,7 @@ static int look_for_token(request_rec *r, const csrf_dir_t *d, csrf_req_t *st,
         len = strlen(tok);
     }
     else {
-        switch (csrf_body_field(r, d, st, &tok, &len, &overlong, &status)) {
+        switch (csrf_body_field(r, d, &tok, &len, &overlong, &status)) {
         case CSRF_FIELD_FOUND:
             ti->via = "field";
             break;

@@ -129,7 +129,9 @@ static int ss_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     ss_core.event = APR_RETRIEVE_OPTIONAL_FN(seccore_event);
     ss_core.metric_add = APR_RETRIEVE_OPTIONAL_FN(seccore_metric_add);
     ss_core.register_status = APR_RETRIEVE_OPTIONAL_FN(seccore_register_status);
-    if (!ss_core.store || !ss_core.local_store || !ss_core.keyring || !ss_core.error) {
+    ss_core.body_read = APR_RETRIEVE_OPTIONAL_FN(seccore_body_read);
+    if (!ss_core.store || !ss_core.local_store || !ss_core.keyring || !ss_core.error ||
+        !ss_core.body_read) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SECLOGNO(05003)
                      "mod_secsession needs mod_seccore (LoadModule seccore_module before it)");
         ss_core.store = NULL;
@@ -180,7 +182,6 @@ static void ss_register_hooks(apr_pool_t *p)
     ap_hook_insert_error_filter(ss_insert_error_filter, NULL, NULL, APR_HOOK_FIRST);
     ss_register_authz(p);
     ss_register_app_filter();
-    ss_register_body_filter();
     APR_REGISTER_OPTIONAL_FN(secsession_current);
 }
 

@@ -16,7 +16,6 @@
 #define SS_LOGIN_HANDLER "secsession-login"
 #define SS_LOGOUT_HANDLER "secsession-logout"
 #define SS_APP_FILTER "SECSESSION_APP"
-#define SS_BODY_FILTER "SECSESSION_BODY"
 
 /* Defaults, applied when a value is read (unset is -1 / NULL). */
 #define SS_DEFAULT_COOKIE_NAME "__Host-secsession"
@@ -144,6 +143,7 @@ typedef struct {
     APR_OPTIONAL_FN_TYPE(seccore_event) *event;
     APR_OPTIONAL_FN_TYPE(seccore_metric_add) *metric_add;
     APR_OPTIONAL_FN_TYPE(seccore_register_status) *register_status;
+    APR_OPTIONAL_FN_TYPE(seccore_body_read) *body_read;
 } ss_core_t;
 extern ss_core_t ss_core;
 
@@ -195,6 +195,5 @@ void ss_insert_app_filter(request_rec *r);
 
 /* secsession_hmac.c */
 int ss_hmac_authn(request_rec *r);
-void ss_register_body_filter(void);
 
 #endif

@@ -6,10 +6,10 @@
  *
  * The signature covers the body, so the body is read here, in the
  * authentication phase, into memory (bounded by SecHMACMaxBody: more is
- * 413), and handed back to the handler by an input filter that replays it:
- * the handler, a CGI or a proxied backend sees the body exactly as sent,
- * with a Content-Length (a chunked request is de-chunked, which legacy PHP
- * needs anyway).
+ * 413) by mod_seccore's seccore_body_read, which hands it back to the
+ * handler: the handler, a CGI or a proxied backend sees the body exactly as
+ * sent, with a Content-Length (a chunked request is de-chunked, which
+ * legacy PHP needs anyway).
  *
  * Checks, cheapest first, so a bad request costs no body read and no store
  * lookup: headers present, timestamp well-formed and inside the window,
@@ -30,13 +30,6 @@
 
 APLOG_USE_MODULE(secsession);
 
-static ap_filter_rec_t *body_filter_handle;
-
-typedef struct {
-    apr_bucket_brigade *kept;   /* what is left to hand out */
-    int eos;
-} body_ctx_t;
-
 static int deny(request_rec *r, int status, const char *code, const char *message,
                 const char *reason)
 {
@@ -48,14 +41,29 @@ static int deny(request_rec *r, int status, const char *code, const char *messag
     return ss_core.error(r, status, code, message, NULL);
 }
 
-/* Reads the whole body into kept (pool memory). OK, or the status to answer. */
-static int read_body(request_rec *r, apr_off_t max, apr_bucket_brigade *kept, apr_off_t *total)
-{
-    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    int seen_eos = 0;
+/* The body's pieces as seccore reads them ahead (valid as long as r). */
+typedef struct {
+    apr_array_header_t *parts;   /* of sec_buf_t */
+    apr_off_t total;
+} body_parts_t;
 
-    *total = 0;
+static int collect(void *baton, const char *data, apr_size_t len)
+{
+    body_parts_t *bp = baton;
+    sec_buf_t *b = apr_array_push(bp->parts);
+
+    b->data = data;
+    b->len = len;
+    bp->total += (apr_off_t)len;
+    return 1;
+}
+
+/* Reads the whole body ahead: OK, or the status to answer. */
+static int read_body(request_rec *r, apr_off_t max, body_parts_t *bp)
+{
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    int complete = 0, rc;
+
     if (cl) {
         apr_off_t n;
         char *end;
@@ -63,70 +71,25 @@ static int read_body(request_rec *r, apr_off_t max, apr_bucket_brigade *kept, ap
             return HTTP_REQUEST_ENTITY_TOO_LARGE;   /* refused before reading a byte */
         }
     }
-    while (!seen_eos) {
-        apr_bucket *e;
-        apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
-                                         APR_BLOCK_READ, HUGE_STRING_LEN);
-        if (rv != APR_SUCCESS) {
-            return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
-        }
-        if (APR_BRIGADE_EMPTY(bb)) {
-            return HTTP_BAD_REQUEST;
-        }
-        while (!APR_BRIGADE_EMPTY(bb)) {
-            const char *data;
-            apr_size_t len;
-            e = APR_BRIGADE_FIRST(bb);
-            if (APR_BUCKET_IS_EOS(e)) {
-                seen_eos = 1;
-                apr_bucket_delete(e);
-                continue;
-            }
-            if (APR_BUCKET_IS_METADATA(e)) {
-                apr_bucket_delete(e);
-                continue;
-            }
-            rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
-            if (rv != APR_SUCCESS) {
-                return HTTP_BAD_REQUEST;
-            }
-            *total += (apr_off_t)len;
-            if (*total > max) {
-                return HTTP_REQUEST_ENTITY_TOO_LARGE;
-            }
-            APR_BUCKET_REMOVE(e);
-            if (apr_bucket_setaside(e, r->pool) != APR_SUCCESS) {
-                /* a bucket type that cannot be set aside: copy its bytes */
-                apr_brigade_write(kept, NULL, NULL, data, len);
-                apr_bucket_destroy(e);
-                continue;
-            }
-            APR_BRIGADE_INSERT_TAIL(kept, e);
-        }
+    bp->parts = apr_array_make(r->pool, 8, sizeof(sec_buf_t));
+    bp->total = 0;
+    if (!ss_core.body_read) {
+        return HTTP_SERVICE_UNAVAILABLE;   /* never: mod_seccore is checked at start-up */
     }
-    apr_brigade_destroy(bb);
-    return OK;
+    /* One byte more than allowed tells "too large" from "exactly max". */
+    rc = ss_core.body_read(r, max + 1, collect, bp, &complete);
+    if (rc != OK) {
+        return rc;
+    }
+    return complete && bp->total <= max ? OK : HTTP_REQUEST_ENTITY_TOO_LARGE;
 }
 
 /* The MAC of "<ts>:" + body under key. */
-static void body_mac(request_rec *r, const char *key, const char *ts, apr_bucket_brigade *kept,
+static void body_mac(const char *key, const char *ts, const body_parts_t *bp,
                      unsigned char mac[SEC_HMAC_LEN])
 {
-    apr_array_header_t *parts = apr_array_make(r->pool, 8, sizeof(sec_buf_t));
-    apr_bucket *e;
-
-    for (e = APR_BRIGADE_FIRST(kept); e != APR_BRIGADE_SENTINEL(kept); e = APR_BUCKET_NEXT(e)) {
-        const char *data;
-        apr_size_t len;
-        sec_buf_t *b;
-        if (apr_bucket_read(e, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
-            continue;
-        }
-        b = apr_array_push(parts);
-        b->data = data;
-        b->len = len;
-    }
-    sec_hmac_sign(key, strlen(key), ts, (const sec_buf_t *)parts->elts, parts->nelts, mac);
+    sec_hmac_sign(key, strlen(key), ts, (const sec_buf_t *)bp->parts->elts, bp->parts->nelts,
+                  mac);
 }
 
 int ss_hmac_authn(request_rec *r)
@@ -142,8 +105,7 @@ int ss_hmac_authn(request_rec *r)
     const char *sig, *ts, *kid;
     const sec_key_t *matched = NULL;
     unsigned char want[SEC_HMAC_LEN], got[SEC_HMAC_LEN];
-    apr_bucket_brigade *kept;
-    apr_off_t total;
+    body_parts_t body;
     apr_int64_t t;
     int rc, i;
 
@@ -205,8 +167,7 @@ int ss_hmac_authn(request_rec *r)
         return deny(r, HTTP_UNAUTHORIZED, "SIGNATURE_INVALID", "The signature does not match.",
                     "unknown-key");
     }
-    kept = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    if ((rc = read_body(r, max_body, kept, &total)) != OK) {
+    if ((rc = read_body(r, max_body, &body)) != OK) {
         if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
             return deny(r, rc, "BODY_TOO_LARGE",
                         apr_psprintf(r->pool, "Signed bodies are limited to %" APR_OFF_T_FMT
@@ -219,7 +180,7 @@ int ss_hmac_authn(request_rec *r)
         if (kid && strcmp(kid, k->id)) {
             continue;
         }
-        body_mac(r, sec_hmac_key_text(r->pool, k), ts, kept, want);
+        body_mac(sec_hmac_key_text(r->pool, k), ts, &body, want);
         if (sec_ct_equal(want, got, SEC_HMAC_LEN)) {
             matched = k;
         }
@@ -264,81 +225,7 @@ int ss_hmac_authn(request_rec *r)
     r->ap_auth_type = (char *)SS_HMAC_AUTH_TYPE;
     apr_table_setn(r->subprocess_env, SS_ENV_HMAC_KEY, r->user);
     ss_metric(r, "secmods_hmac_requests_total", "outcome=\"accepted\"");
-    /* The handler reads the body through our replay filter, as a plain body
-     * of known length. */
-    apr_table_unset(r->headers_in, "Transfer-Encoding");
-    apr_table_setn(r->headers_in, "Content-Length", apr_off_t_toa(r->pool, total));
-    {
-        body_ctx_t *ctx = apr_pcalloc(r->pool, sizeof(*ctx));
-        ctx->kept = kept;
-        ap_add_input_filter_handle(body_filter_handle, ctx, r, r->connection);
-    }
+    /* seccore hands the body to the handler, with its Content-Length. */
     return OK;
 }
 
-/* Hands the kept body out again, as the HTTP input filter would have. */
-static apr_status_t body_filter(ap_filter_t *f, apr_bucket_brigade *bb, ap_input_mode_t mode,
-                                apr_read_type_e block, apr_off_t readbytes)
-{
-    body_ctx_t *ctx = f->ctx;
-    apr_bucket *e;
-    apr_status_t rv;
-
-    if (mode == AP_MODE_INIT || mode == AP_MODE_EATCRLF) {
-        return APR_SUCCESS;
-    }
-    if (APR_BRIGADE_EMPTY(ctx->kept)) {
-        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
-        ctx->eos = 1;
-        return APR_SUCCESS;
-    }
-    switch (mode) {
-    case AP_MODE_GETLINE:
-        rv = apr_brigade_split_line(bb, ctx->kept, block, HUGE_STRING_LEN);
-        break;
-    case AP_MODE_EXHAUSTIVE:
-        APR_BRIGADE_CONCAT(bb, ctx->kept);
-        rv = APR_SUCCESS;
-        break;
-    case AP_MODE_READBYTES:
-    case AP_MODE_SPECULATIVE: {
-        apr_bucket *after;
-        rv = apr_brigade_partition(ctx->kept, readbytes, &after);
-        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
-            return rv;
-        }
-        if (mode == AP_MODE_SPECULATIVE) {
-            /* a look ahead: copies, the body stays */
-            for (e = APR_BRIGADE_FIRST(ctx->kept);
-                 e != after && e != APR_BRIGADE_SENTINEL(ctx->kept); e = APR_BUCKET_NEXT(e)) {
-                apr_bucket *copy;
-                if ((rv = apr_bucket_copy(e, &copy)) != APR_SUCCESS) {
-                    return rv;
-                }
-                APR_BRIGADE_INSERT_TAIL(bb, copy);
-            }
-            return APR_SUCCESS;
-        }
-        while ((e = APR_BRIGADE_FIRST(ctx->kept)) != after &&
-               e != APR_BRIGADE_SENTINEL(ctx->kept)) {
-            APR_BUCKET_REMOVE(e);
-            APR_BRIGADE_INSERT_TAIL(bb, e);
-        }
-        rv = APR_SUCCESS;
-        break;
-    }
-    default:
-        return APR_ENOTIMPL;
-    }
-    if (rv == APR_SUCCESS && mode != AP_MODE_SPECULATIVE && APR_BRIGADE_EMPTY(ctx->kept)) {
-        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
-        ctx->eos = 1;
-    }
-    return rv;
-}
-
-void ss_register_body_filter(void)
-{
-    body_filter_handle = ap_register_input_filter(SS_BODY_FILTER, body_filter, NULL,
-                                                  AP_FTYPE_RESOURCE);
-}

@@ -1,13 +1,19 @@
 #!/usr/bin/perl
 # A webhook receiver: reports the body it got (length and SHA-256) and who
-# signed it, and echoes small bodies.
+# signed it, and echoes small bodies. ?eof=1 reads stdin to its end instead
+# of CONTENT_LENGTH bytes, as an application behind SetInputFilter DEFLATE
+# must (CONTENT_LENGTH is then the compressed length, as httpd documents).
 use strict;
 use warnings;
 use Digest::SHA qw(sha256_hex);
 
 binmode STDIN;
 my $body = '';
-if (defined $ENV{CONTENT_LENGTH} && $ENV{CONTENT_LENGTH} =~ /^\d+$/) {
+if (($ENV{QUERY_STRING} // '') =~ /(?:^|&)eof=1/) {
+    local $/;
+    $body = <STDIN> // '';
+}
+elsif (defined $ENV{CONTENT_LENGTH} && $ENV{CONTENT_LENGTH} =~ /^\d+$/) {
     my $left = $ENV{CONTENT_LENGTH};
     while ($left > 0) {
         my $n = read STDIN, my $buf, $left > 65536 ? 65536 : $left;
