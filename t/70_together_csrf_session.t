@@ -1,7 +1,8 @@
 # mod_seccsrf with mod_secsession: a logged-in browser's tokens are bound to
 # its session's reference (checked here against the token format and the
 # test keyring), so they work in that session only: not in another user's,
-# not after logout, and a token minted before login stops working after it.
+# not after logout or revocation, and a token minted before login stops
+# working after it.
 # While the session store is away, a request that needs a token is refused
 # with 503 (fail closed) and one that Fetch Metadata vouches for is not.
 use strict;
@@ -20,7 +21,7 @@ use SecCore qw(:all);
 use SecSession qw(browser form_login);
 use SecCsrf qw(echo_fields envelope csrf_events test_key make_token cookie_value);
 
-plan tests => 27;
+plan tests => 36;
 
 my $json = JSON::PP->new->utf8;
 my $echo = url(undef, '/together/csrf/csrf-echo.cgi');
@@ -84,7 +85,11 @@ ok $bob_ref ne $alice_ref or print "# two users, one reference\n";
 $r = post_with($bob, $t_alice);
 ok t_cmp($r->code, 403, "alice's token is refused in bob's session");
 ok t_cmp(envelope($r)->{code}, 'CSRF', '... as a CSRF refusal');
-ok t_cmp(post_with($bob, token_of($bob))->code, 200, 'his own token passes');
+my $t_bob = token_of($bob);
+ok t_cmp(post_with($bob, $t_bob)->code, 200, 'his own token passes');
+my $field = HTTP::Request->new(POST => $echo, ['Content-Type' => 'application/x-www-form-urlencoded'],
+                               "message=hi&_csrf=$t_bob");
+ok t_cmp($bob->request($field)->code, 200, '... in the form field too');
 
 # --- a token minted before login --------------------------------------------------------
 my $carol = browser();
@@ -96,7 +101,10 @@ form_login($carol, undef, 'dana@example.com', 'dana-pw');
 $r = post_with($carol, $t_before);
 ok t_cmp($r->code, 403, 'after login the token minted before it is refused');
 my $t_after = token_of($carol);
-ok bound_to($t_after, 's:' . ref_of($carol)) or print "# the new token is not session-bound\n";
+my $carol_ref = ref_of($carol);
+ok bound_to($t_after, "s:$carol_ref") or print "# the new token is not session-bound\n";
+my $js = cookie_value($carol, 'csrf-token');
+ok bound_to($js, "s:$carol_ref") or print "# the script-readable cookie is not session-bound\n";
 ok t_cmp(post_with($carol, $t_after)->code, 200, 'the token of a page served after login passes');
 
 # --- logout ------------------------------------------------------------------------------
@@ -105,8 +113,15 @@ ok t_cmp($r->code, 303, 'alice logs out');
 ok t_cmp(ref_of($alice), '(notfound)', 'she has no session any more');
 ok t_cmp(post_with($alice, $t_alice)->code, 403, 'her token died with her session');
 
+# revocation from outside (secctl, on the main server's shared memory)
+my $secctl = File::Spec->catfile(build_dir(), 'secctl');
+my $shm = File::Spec->catfile(Apache::Test::vars('t_logs'), 'secmods-store.shm');
+my $out = qx{"$secctl" --shm "$shm" session revoke $bob_ref 2>&1};
+ok t_cmp($? >> 8, 0, 'secctl revokes bob\'s session') or print "# $out";
+ok t_cmp(post_with($bob, $t_bob)->code, 403, 'his token died with it');
+
 my @ev = grep { ($_->{reason} // '') eq 'bad-token' } csrf_events($ev_mark);
-ok t_cmp(scalar(@ev) >= 3, 1, 'the refusals are bad-token events');
+ok t_cmp(scalar(@ev) >= 4, 1, 'the refusals are bad-token events');
 # (session references may be logged: that is what they are for)
 my $leak = grep { my $l = $_; grep { index($l, $_) >= 0 } $t_alice, $t_before, $t_after }
            split /\n/, log_since(events_file(), $ev_mark);
@@ -127,6 +142,17 @@ my $last;
 ok wait_for(15, sub { $last = post_with($dana, $t_down, $down_echo); $last->code == 503 })
     or print "# with the store away the token check answered ", $last->code, "\n";
 ok t_cmp(envelope($last)->{code}, 'STORE_UNAVAILABLE', 'fail closed: 503 with the envelope');
+my ($deny) = grep { ($_->{reason} // '') eq 'store-unavailable' } csrf_events($ev_mark);
+ok t_cmp($deny && "$deny->{event} $deny->{outcome}", 'csrf.deny error', '... and an event saying why');
+my $err_log = File::Spec->catfile(Apache::Test::vars('t_logs'), 'error_log');
+my $err_mark = log_mark($err_log);
+$r = $dana->get($down_echo);
+ok t_cmp(echo_fields($r->content)->{token}, '-', 'a page served meanwhile carries no token');
+ok wait_for_log($err_log, $err_mark, qr/SEC06005/) or print "# no SEC06005 line\n";
+$r = post_with($dana, $t_down, url('togetherdown', '/csrfreport/csrf-echo.cgi'));
+ok t_cmp($r->code, 200, 'report mode lets it through');
+ok scalar(grep { ($_->{event} // '') eq 'csrf.report' && ($_->{reason} // '') eq 'store-unavailable' }
+          csrf_events($ev_mark)) or print "# no csrf.report event for the outage\n";
 my $fm = HTTP::Request->new(POST => $down_echo, ['Content-Type' => 'application/x-www-form-urlencoded',
                                                  'Sec-Fetch-Site' => 'same-origin'], 'a=1');
 ok t_cmp($dana->request($fm)->code, 200,
