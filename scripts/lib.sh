@@ -8,7 +8,7 @@
 
 # Debian packages the build, the tests, the demo and the benchmarks need.
 SECMODS_PACKAGES=(
-    apache2 apache2-dev libapache2-mod-perl2 libapache2-mod-security2
+    apache2 apache2-utils apache2-dev libapache2-mod-perl2 libapache2-mod-security2
     libssl-dev libjansson-dev libmemcached-dev libmemcached-tools memcached
     autoconf automake libtool pkg-config make gcc check
     clang libclang-rt-14-dev wrk gnuplot-nox curl perl git
