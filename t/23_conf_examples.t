@@ -1,5 +1,5 @@
-# Every shipped snippet under conf/ passes configtest, so what the docs tell
-# admins to copy actually loads.
+# Every shipped snippet under conf/, and the README's example, passes
+# configtest, so what the docs tell admins to copy actually loads.
 use strict;
 use warnings FATAL => 'all';
 
@@ -17,12 +17,22 @@ my %module_of = (secratelimit => 'secratelimit', secheaders => 'secheaders',
 my @files = sort(glob("$top/conf/examples/*.conf"), "$top/conf/seccore.conf",
                  grep { -f } map { "$top/conf/$_.conf" } sort keys %module_of);
 
-plan tests => scalar @files;
+# The README's example: its first apache block, with the modules it loads
+# from /usr/lib/apache2/modules taken from this tree instead.
+my $readme = do { open my $fh, '<', "$top/README.md" or die $!; local $/; <$fh> };
+my ($example) = $readme =~ /^```apache\n(.*?)^```$/ms or die "no apache block in README.md\n";
+$example =~ s{^LoadModule sec\w+_module \S+\n}{}mg;
+$example =~ s{/var/log/apache2/}{logs/}g;
 
-for my $file (@files) {
-    open my $fh, '<', $file or die "$file: $!";
-    my $text = do { local $/; <$fh> };
-    close $fh;
+plan tests => @files + 1;
+
+for my $file (@files, 'README.md') {
+    my $text = $example;
+    if ($file ne 'README.md') {
+        open my $fh, '<', $file or die "$file: $!";
+        $text = do { local $/; <$fh> };
+        close $fh;
+    }
     # Load every built secmods module the snippet may use, from this tree.
     my $load = '';
     for my $m (sort keys %module_of) {
@@ -36,5 +46,5 @@ for my $file (@files) {
     my ($rc, $out) = configtest($load . $text,
                                 modules => [qw(remoteip authn_core authn_file auth_basic
                                                authz_user authz_host headers alias)]);
-    ok t_cmp($rc, 0, "configtest of conf/" . ($file =~ s{.*/conf/}{}r)) or print "# $out";
+    ok t_cmp($rc, 0, "configtest of " . ($file =~ s{.*/conf/}{conf/}r)) or print "# $out";
 }
