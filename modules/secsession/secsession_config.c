@@ -313,33 +313,46 @@ static const char *cmd_cache_ttl(cmd_parms *cmd, void *dc, const char *arg)
                     &ss_srv(cmd->server)->cache_ttl);
 }
 
+/* "role=Header-Name ..." arguments of a directive that renames headers:
+ * names[i] sets *slots[i]; NULL-terminated; known lists the options for
+ * messages. */
+static const char *header_options(cmd_parms *cmd, const char *directive, int argc,
+                                  char *const argv[], const char *const *names,
+                                  const char **const *slots, const char *known)
+{
+    int i, k;
+
+    if (argc < 1) {
+        return apr_psprintf(cmd->pool, "%s: expected header names as %s", directive, known);
+    }
+    for (i = 0; i < argc; i++) {
+        const char *v = NULL;
+        for (k = 0; names[k] && !sec_parse_option(argv[i], names[k], &v); k++) {
+        }
+        if (!names[k]) {
+            return apr_psprintf(cmd->pool, "%s %s: unknown option (%s)", directive, argv[i],
+                                known);
+        }
+        if (!header_name_valid(v)) {
+            return apr_psprintf(cmd->pool, "%s %s: not a header name", directive, argv[i]);
+        }
+        *slots[k] = v;
+    }
+    return NULL;
+}
+
 static const char *cmd_app_headers(cmd_parms *cmd, void *dc, int argc, char *const argv[])
 {
     ss_srv_t *c = ss_srv(cmd->server);
     const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
-    int i;
+    static const char *const names[] = {"login", "logout", NULL};
+    const char **const slots[] = {&c->login_header, &c->logout_header};
 
     if (err) {
         return err;
     }
-    if (argc < 1) {
-        return "SecSessionAppHeaders: expected login=Header-Name and/or logout=Header-Name";
-    }
-    for (i = 0; i < argc; i++) {
-        const char *v;
-        const char **slot;
-        if (sec_parse_option(argv[i], "login", &v)) slot = &c->login_header;
-        else if (sec_parse_option(argv[i], "logout", &v)) slot = &c->logout_header;
-        else {
-            return apr_psprintf(cmd->pool, "SecSessionAppHeaders %s: unknown option "
-                                "(login=, logout=)", argv[i]);
-        }
-        if (!header_name_valid(v)) {
-            return apr_psprintf(cmd->pool, "SecSessionAppHeaders %s: not a header name", argv[i]);
-        }
-        *slot = v;
-    }
-    return NULL;
+    return header_options(cmd, "SecSessionAppHeaders", argc, argv, names, slots,
+                          "login=, logout=");
 }
 
 static const char *cmd_hmac_keyfile(cmd_parms *cmd, void *dc, const char *arg)
@@ -655,27 +668,11 @@ static const char *cmd_identity_headers(cmd_parms *cmd, void *dc, int argc, char
 static const char *cmd_hmac_headers(cmd_parms *cmd, void *dc, int argc, char *const argv[])
 {
     ss_dir_t *d = dc;
-    int i;
+    static const char *const names[] = {"signature", "timestamp", "key-id", NULL};
+    const char **const slots[] = {&d->hmac_sig, &d->hmac_ts, &d->hmac_kid};
 
-    if (argc < 1) {
-        return "SecHMACHeaders: expected signature=, timestamp= and/or key-id= header names";
-    }
-    for (i = 0; i < argc; i++) {
-        const char *v;
-        const char **slot;
-        if (sec_parse_option(argv[i], "signature", &v)) slot = &d->hmac_sig;
-        else if (sec_parse_option(argv[i], "timestamp", &v)) slot = &d->hmac_ts;
-        else if (sec_parse_option(argv[i], "key-id", &v)) slot = &d->hmac_kid;
-        else {
-            return apr_psprintf(cmd->pool, "SecHMACHeaders %s: unknown option (signature=, "
-                                "timestamp=, key-id=)", argv[i]);
-        }
-        if (!header_name_valid(v)) {
-            return apr_psprintf(cmd->pool, "SecHMACHeaders %s: not a header name", argv[i]);
-        }
-        *slot = v;
-    }
-    return NULL;
+    return header_options(cmd, "SecHMACHeaders", argc, argv, names, slots,
+                          "signature=, timestamp=, key-id=");
 }
 
 static const char *cmd_hmac_window(cmd_parms *cmd, void *dc, int argc, char *const argv[])
