@@ -13,6 +13,8 @@
 
 #include <apr_pools.h>
 #include <apr_tables.h>
+#include <apr_file_info.h>
+#include <apr_user.h>
 
 #define SEC_KEY_MIN_LEN 32
 #define SEC_KEY_ID_MAX 32
@@ -33,9 +35,21 @@ typedef struct {
 apr_status_t sec_keyring_parse(apr_pool_t *p, const char *text, apr_size_t len,
                                sec_keyring_t **out, const char **err);
 
-/* Read and parse a file. *perm_warning is set when group or others can read it. */
+/* What sec_keyring_load says of a file it read, as flags. */
+#define SEC_KEYRING_LOOSE_MODE  1  /* group or others can read or write it */
+#define SEC_KEYRING_OTHER_OWNER 2  /* owned by another user than the reader:
+                                    * that user can replace the keys */
+
+/* Read and parse a file. *perm_warning gets the flags above (0: all well). */
 apr_status_t sec_keyring_load(apr_pool_t *p, const char *path, sec_keyring_t **out,
                               const char **err, int *perm_warning);
+
+/* The flags for a file of mode prot owned by owner, read by reader. */
+int sec_keyring_perm_flags(apr_fileperms_t prot, apr_uid_t owner, apr_uid_t reader);
+
+/* The flags in words, for a log line: "is readable or writable by group or
+ * others", "is owned by another user", or both. */
+const char *sec_keyring_perm_text(int flags);
 
 const sec_key_t *sec_keyring_find(const sec_keyring_t *kr, const char *id, apr_size_t idlen);
 

@@ -15,7 +15,7 @@ plan tests => 8;
 
 my $logs = Apache::Test::vars('t_logs');
 my $errlog = File::Spec->catfile($logs, 'error_log');
-ok t_cmp(log_since($errlog, 0), qr/SEC02006: SecKeyFile .*test\.keys is readable by group or others/,
+ok t_cmp(log_since($errlog, 0), qr/SEC02006: SecKeyFile .*test\.keys is readable or writable by group or others/,
          'the 0644 test key file is warned about at startup');
 
 my $keys = File::Spec->catfile($FindBin::Bin, 'conf', 'test.keys');

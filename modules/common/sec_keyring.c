@@ -1,6 +1,7 @@
 /* The keyring; see sec_keyring.h for the file format. */
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <apr_strings.h>
 #include <apr_file_io.h>
 #include <apr_lib.h>
@@ -167,6 +168,33 @@ done:
     return rv;
 }
 
+int sec_keyring_perm_flags(apr_fileperms_t prot, apr_uid_t owner, apr_uid_t reader)
+{
+    int flags = 0;
+
+    if (prot & (APR_FPROT_GREAD | APR_FPROT_WREAD | APR_FPROT_GWRITE | APR_FPROT_WWRITE)) {
+        flags |= SEC_KEYRING_LOOSE_MODE;
+    }
+    if (owner != reader) {
+        flags |= SEC_KEYRING_OTHER_OWNER;
+    }
+    return flags;
+}
+
+const char *sec_keyring_perm_text(int flags)
+{
+    switch (flags & (SEC_KEYRING_LOOSE_MODE | SEC_KEYRING_OTHER_OWNER)) {
+    case SEC_KEYRING_LOOSE_MODE:
+        return "is readable or writable by group or others";
+    case SEC_KEYRING_OTHER_OWNER:
+        return "is owned by another user";
+    case SEC_KEYRING_LOOSE_MODE | SEC_KEYRING_OTHER_OWNER:
+        return "is readable or writable by group or others and owned by another user";
+    default:
+        return "is fine";
+    }
+}
+
 apr_status_t sec_keyring_load(apr_pool_t *p, const char *path, sec_keyring_t **out,
                               const char **err, int *perm_warning)
 {
@@ -182,7 +210,8 @@ apr_status_t sec_keyring_load(apr_pool_t *p, const char *path, sec_keyring_t **o
         *err = "cannot open the key file";
         return rv;
     }
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_PROT | APR_FINFO_TYPE, f);
+    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_PROT | APR_FINFO_TYPE |
+                           APR_FINFO_USER, f);
     if (rv != APR_SUCCESS || fi.filetype != APR_REG) {
         apr_file_close(f);
         *err = "the key file is not a regular file";
@@ -193,9 +222,7 @@ apr_status_t sec_keyring_load(apr_pool_t *p, const char *path, sec_keyring_t **o
         *err = "the key file is larger than 256 KiB";
         return APR_EINVAL;
     }
-    if (fi.protection & (APR_FPROT_GREAD | APR_FPROT_WREAD)) {
-        *perm_warning = 1;
-    }
+    *perm_warning = sec_keyring_perm_flags(fi.protection, fi.user, geteuid());
     n = (apr_size_t)fi.size;
     buf = apr_palloc(p, n + 1);
     rv = apr_file_read_full(f, buf, n, &n);

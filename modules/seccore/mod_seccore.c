@@ -259,8 +259,8 @@ static int seccore_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
         c->store = (c->store_kind == SECCORE_STORE_MEMCACHED) ? NULL : shm_store;
         if (c->keyfile && c->keyfile_perm_warning && (v == s || c->keyfile != seccore_srv(s)->keyfile)) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, v, SECLOGNO(02006)
-                         "SecKeyFile %s is readable by group or others; it should be "
-                         "mode 0600 and owned by root", c->keyfile);
+                         "SecKeyFile %s %s; it should be mode 0600 and owned by root",
+                         c->keyfile, sec_keyring_perm_text(c->keyfile_perm_warning));
         }
     }
     return OK;

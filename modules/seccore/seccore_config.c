@@ -128,8 +128,8 @@ static const char *cmd_keyfile(cmd_parms *cmd, void *dc, const char *arg)
     if (c->keyfile_perm_warning) {
         /* Read while parsing, so configtest shows it too (on stderr). */
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, SECLOGNO(02008)
-                     "SecKeyFile %s is readable by group or others; it should be mode 0600 "
-                     "and owned by root", path);
+                     "SecKeyFile %s %s; it should be mode 0600 and owned by root", path,
+                     sec_keyring_perm_text(c->keyfile_perm_warning));
     }
     return NULL;
 }

@@ -258,6 +258,29 @@ START_TEST(load_file_and_permissions)
 }
 END_TEST
 
+/* What is warned about: group/other access either way, and an owner other
+ * than the user who reads the file at startup (who could swap the keys). */
+START_TEST(permission_flags)
+{
+    const apr_fileperms_t u = APR_FPROT_UREAD | APR_FPROT_UWRITE;
+
+    ck_assert_int_eq(sec_keyring_perm_flags(u, 0, 0), 0);
+    ck_assert_int_eq(sec_keyring_perm_flags(APR_FPROT_UREAD, 0, 0), 0);
+    ck_assert_int_eq(sec_keyring_perm_flags(u | APR_FPROT_GREAD, 0, 0), SEC_KEYRING_LOOSE_MODE);
+    ck_assert_int_eq(sec_keyring_perm_flags(u | APR_FPROT_WREAD, 0, 0), SEC_KEYRING_LOOSE_MODE);
+    ck_assert_int_eq(sec_keyring_perm_flags(u | APR_FPROT_GWRITE, 0, 0), SEC_KEYRING_LOOSE_MODE);
+    ck_assert_int_eq(sec_keyring_perm_flags(u | APR_FPROT_WWRITE, 0, 0), SEC_KEYRING_LOOSE_MODE);
+    ck_assert_int_eq(sec_keyring_perm_flags(u, 33, 0), SEC_KEYRING_OTHER_OWNER);
+    ck_assert_int_eq(sec_keyring_perm_flags(u | APR_FPROT_GREAD | APR_FPROT_WREAD, 33, 0),
+                     SEC_KEYRING_LOOSE_MODE | SEC_KEYRING_OTHER_OWNER);
+    ck_assert_str_eq(sec_keyring_perm_text(SEC_KEYRING_LOOSE_MODE),
+                     "is readable or writable by group or others");
+    ck_assert_str_eq(sec_keyring_perm_text(SEC_KEYRING_OTHER_OWNER), "is owned by another user");
+    ck_assert_ptr_nonnull(strstr(sec_keyring_perm_text(SEC_KEYRING_LOOSE_MODE |
+                                                       SEC_KEYRING_OTHER_OWNER), "and owned"));
+}
+END_TEST
+
 START_TEST(load_errors)
 {
     apr_pool_t *p = unit_pool();
@@ -443,6 +466,7 @@ Suite *keyring_suite(void)
     /* in the runner process: the directory is removed even when a test fails */
     tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
     tcase_add_test(tc, load_file_and_permissions);
+    tcase_add_test(tc, permission_flags);
     tcase_add_test(tc, load_errors);
     tcase_add_test(tc, save_mode_0600_roundtrip);
     tcase_add_test(tc, rotation);
