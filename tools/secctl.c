@@ -1,14 +1,15 @@
 /* secctl: the secmods admin CLI, on the same core library as the modules.
  *
- *   secctl keygen FILE [--id ID] [--force]   write a new keyring (mode 0600)
- *   secctl rotate FILE [--id ID]             add a key and make it current
- *   secctl add-key FILE [--id ID]            add a key, not current yet (fleets)
- *   secctl use FILE ID                       make an existing key current
- *   secctl keys FILE                         list key ids (never secrets)
- *   secctl retire FILE ID                    remove a key that is not current
+ *   secctl keygen [FILE] [--id ID] [--force] write a new keyring (mode 0600)
+ *   secctl rotate [FILE] [--id ID]           add a key and make it current
+ *   secctl add-key [FILE] [--id ID]          add a key, not current yet (fleets)
+ *   secctl use [FILE] ID                     make an existing key current
+ *   secctl keys [FILE]                       list key ids (never secrets)
+ *   secctl retire [FILE] ID                  remove a key that is not current
  *   secctl store ping|stats                  talk to the configured store
  *
- * Store settings come from the httpd config (-f, default
+ * FILE defaults to the config's SecKeyFile. Store settings come from the
+ * httpd config (-f, default
  * /etc/apache2/apache2.conf) or flags: --shm FILE, --memcached host:port,...
  * The embedded store is reached by attaching to the running server's
  * shared-memory segment (root only: the segment is mode 0600).
@@ -37,13 +38,15 @@ typedef secctl_opts_t opts_t;
 void secctl_usage(FILE *out)
 {
     fputs("usage: secctl [options] COMMAND ...\n"
-          "  keygen FILE [--id ID] [--force]  write a new keyring with one key (mode 0600)\n"
-          "  rotate FILE [--id ID]            add a new key and make it current\n"
-          "  add-key FILE [--id ID]           add a new key without making it current, so\n"
+          "  keygen [FILE] [--id ID] [--force]\n"
+          "                                   write a new keyring with one key (mode 0600)\n"
+          "  rotate [FILE] [--id ID]          add a new key and make it current\n"
+          "  add-key [FILE] [--id ID]         add a new key without making it current, so\n"
           "                                   every server can verify before any signs\n"
-          "  use FILE ID                      make an existing key current\n"
-          "  keys FILE                        list key ids and which is current\n"
-          "  retire FILE ID                   remove a key (not the current one)\n"
+          "  use [FILE] ID                    make an existing key current\n"
+          "  keys [FILE]                      list key ids and which is current\n"
+          "  retire [FILE] ID                 remove a key (not the current one)\n"
+          "                                   (FILE: default the config's SecKeyFile)\n"
           "  store ping                       one write/read/delete round trip\n"
           "  store stats                      store health and fill, as JSON\n"
           "  kill on NAME [--message TEXT] [--ttl DUR]\n"
@@ -140,22 +143,55 @@ static int load_keyring(apr_pool_t *p, const char *path, sec_keyring_t **kr)
         return 0;
     }
     if (perm_warning) {
-        fprintf(stderr, "secctl: warning: %s is readable by group or others; chmod 600 it\n",
-                path);
+        fprintf(stderr, "secctl: warning: %s %s; chmod 600 it and chown it to root\n", path,
+                sec_keyring_perm_text(perm_warning));
     }
     return 1;
 }
 
+/* The keyring a key command works on: FILE when given (nids more words
+ * follow it), else the server's SecKeyFile from the config file. The ids
+ * after it are in *id (NULL when nids is 0). 0 after printing why not. */
+static int keyring_args(apr_pool_t *p, const opts_t *o, int nids, const char **path,
+                        const char **id)
+{
+    int given = o->args->nelts - 1;
+
+    *id = NULL;
+    if (given == nids + 1) {
+        *path = secctl_arg(o, 1);
+        *id = nids ? secctl_arg(o, 2) : NULL;
+        return 1;
+    }
+    if (given == nids) {
+        secctl_conf_t *c = secctl_conf_make(p);
+        const char *conf = o->conf_file ? o->conf_file : DEFAULT_CONF;
+        const char *err = NULL;
+        if (secctl_conf_read(p, conf, c, &err) != APR_SUCCESS) {
+            fprintf(stderr, "secctl: %s (or name the key FILE)\n", err);
+            return 0;
+        }
+        if (!c->keyfile) {
+            fprintf(stderr, "secctl: %s sets no SecKeyFile; name the key FILE\n", conf);
+            return 0;
+        }
+        *path = c->keyfile;
+        *id = nids ? secctl_arg(o, 1) : NULL;
+        return 1;
+    }
+    secctl_usage(stderr);
+    return 0;
+}
+
 static int cmd_keygen(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = secctl_arg(o, 1);
+    const char *path, *unused;
     sec_keyring_t *kr = sec_keyring_make(p);
     const sec_key_t *k;
     apr_finfo_t fi;
     apr_status_t rv;
 
-    if (!path) {
-        secctl_usage(stderr);
+    if (!keyring_args(p, o, 0, &path, &unused)) {
         return 2;
     }
     if (!o->force && apr_stat(&fi, path, APR_FINFO_TYPE, p) == APR_SUCCESS) {
@@ -174,14 +210,13 @@ static int cmd_keygen(apr_pool_t *p, const opts_t *o)
 
 static int cmd_rotate(apr_pool_t *p, const opts_t *o, int make_current)
 {
-    const char *path = secctl_arg(o, 1);
+    const char *path, *unused;
     sec_keyring_t *kr;
     const sec_key_t *k;
     const char *old;
     apr_status_t rv;
 
-    if (!path) {
-        secctl_usage(stderr);
+    if (!keyring_args(p, o, 0, &path, &unused)) {
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
@@ -208,12 +243,11 @@ static int cmd_rotate(apr_pool_t *p, const opts_t *o, int make_current)
 
 static int cmd_use(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = secctl_arg(o, 1), *id = secctl_arg(o, 2);
+    const char *path, *id;
     sec_keyring_t *kr;
     apr_status_t rv;
 
-    if (!path || !id) {
-        secctl_usage(stderr);
+    if (!keyring_args(p, o, 1, &path, &id)) {
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
@@ -232,12 +266,11 @@ static int cmd_use(apr_pool_t *p, const opts_t *o)
 
 static int cmd_keys(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = secctl_arg(o, 1);
+    const char *path, *unused;
     sec_keyring_t *kr;
     int i;
 
-    if (!path) {
-        secctl_usage(stderr);
+    if (!keyring_args(p, o, 0, &path, &unused)) {
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
@@ -252,13 +285,12 @@ static int cmd_keys(apr_pool_t *p, const opts_t *o)
 
 static int cmd_retire(apr_pool_t *p, const opts_t *o)
 {
-    const char *path = secctl_arg(o, 1), *id = secctl_arg(o, 2);
+    const char *path, *id;
     sec_keyring_t *kr, *out;
     int i;
     apr_status_t rv;
 
-    if (!path || !id) {
-        secctl_usage(stderr);
+    if (!keyring_args(p, o, 1, &path, &id)) {
         return 2;
     }
     if (!load_keyring(p, path, &kr)) {
