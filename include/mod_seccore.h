@@ -47,12 +47,14 @@ APR_DECLARE_OPTIONAL_FN(void, seccore_event, (request_rec *r, const char *mod_na
 
 /* Prepare the suite's error envelope for r and return status, to be returned
  * from the calling hook: body as JSON or HTML by the client's Accept, with
- * the request id. extra (borrowed) adds fields such as retryAfter. */
-APR_DECLARE_OPTIONAL_FN(int, seccore_error, (request_rec *r, int status, const char *code,
-                        const char *message, json_t *extra));
+ * the request id. extra (borrowed) adds fields such as retryAfter. Counted
+ * in secmods_denials_total{module=mod_name,code=code}, so one family shows
+ * every refusal of the suite. */
+APR_DECLARE_OPTIONAL_FN(int, seccore_error, (request_rec *r, const char *mod_name, int status,
+                        const char *code, const char *message, json_t *extra));
 
 /* Add to a counter family of the metrics page, e.g.
- *   ("secmods_denials_total", "module=\"secratelimit\",reason=\"rate\"", 1). */
+ *   ("secmods_ratelimit_requests_total", "zone=\"login\",outcome=\"deny\"", 1). */
 APR_DECLARE_OPTIONAL_FN(void, seccore_metric_add, (const char *family, const char *labels,
                         apr_uint64_t delta));
 

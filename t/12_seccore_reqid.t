@@ -10,8 +10,10 @@ use Apache::Test qw(plan ok need_cgi);
 use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_cmp);
 use SecCore qw(:all);
+use SecTest qw(httpd_new httpd_start);
+use IO::Socket::INET;
 
-plan tests => 14, need_cgi;
+plan tests => 19, need_cgi;
 
 my $id_re = qr/^[A-Za-z0-9_-]{22}$/;
 
@@ -47,3 +49,33 @@ ok t_cmp($long->header('X-Request-ID'), $id_re, 'an over-long trusted id is repl
 my $none = GET(url('trustid', '/'));
 ok t_cmp($none->header('X-Request-ID'), $id_re, 'no incoming id: one is generated');
 ok t_cmp(scalar(() = $ok->headers->header('X-Request-ID')), 1, 'exactly one X-Request-ID header');
+
+# A malformed request is answered by httpd before any module's
+# post_read_request hook: the 400 still carries an id.
+{
+    my $hp = Apache::TestRequest::hostport();
+    my $sock = IO::Socket::INET->new(PeerAddr => $hp, Timeout => 10)
+        or die "cannot connect to $hp: $!";
+    print $sock "GET / HTTP/1.1\r\nHost: localhost\r\nthis is not a header\r\n\r\n";
+    local $/;
+    my $raw = <$sock> // '';
+    close $sock;
+    ok t_cmp($raw, qr{^HTTP/1\.1 400 }, 'a malformed header line is a 400');
+    my ($rid) = $raw =~ /^X-Request-ID: (\S+)\r$/mi;
+    ok t_cmp($rid, $id_re, 'the early 400 carries X-Request-ID');
+}
+
+# With mod_unique_id loaded its id is the request id, so the access log's
+# %{UNIQUE_ID}e and the suite's events agree.
+{
+    my $h = httpd_new('uniqueid');
+    httpd_start($h, modules => [qw(unique_id headers)], ours => [qw(seccore)], conf => <<"EOF");
+SecStore shm
+Header always set X-Unique "%{UNIQUE_ID}e"
+EOF
+    my $r = Apache::TestRequest::GET("$h->{base}/");
+    my $u = $r->header('X-Unique');
+    ok t_cmp($r->code, 404, 'the unique_id server answers');
+    ok t_cmp($u, qr/^[A-Za-z0-9@_-]{20,}$/, 'mod_unique_id gave an id');
+    ok t_cmp($r->header('X-Request-ID'), $u, "X-Request-ID is mod_unique_id's id");
+}

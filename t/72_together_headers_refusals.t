@@ -16,7 +16,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession ();
 
-plan tests => 24;
+plan tests => 27;
 
 my $json = JSON::PP->new->utf8;
 
@@ -34,6 +34,15 @@ sub code_of {
     my $doc = eval { $json->decode($res->content) } || {};
     return $doc->{code} // '';
 }
+
+# Every refusal of the suite is counted in one family, by module and code.
+sub denials {
+    my $text = GET('/secmods/metrics')->content;
+    return { map { $_ => metric_value($text, "secmods_denials_total{$_}") }
+             'module="secratelimit",code="RATE_LIMITED"', 'module="secsession",code="UNAUTHORIZED"',
+             'module="seccsrf",code="CSRF"' };
+}
+my $before = denials();
 
 my $ok = GET('/together/hdr/limited/', Accept => 'application/json');
 ok t_cmp($ok->code, 200, 'the first request within the limit passes');
@@ -60,3 +69,7 @@ my $csrf = POST('/together/hdr/csrf/', 'Sec-Fetch-Site' => 'cross-site', Accept 
 ok t_cmp($csrf->code, 403, 'a cross-site POST: 403 from mod_seccsrf');
 ok t_cmp(code_of($csrf), 'CSRF', '... with its envelope');
 profile_headers($csrf, 'the 403');
+
+my $after = denials();
+ok t_cmp($after->{$_} - $before->{$_}, 1, "secmods_denials_total{$_} counted the refusal")
+    for sort keys %$after;

@@ -59,8 +59,8 @@ void seccore_register_request_hooks(void);
 const char *seccore_request_id(request_rec *r);
 void seccore_event(request_rec *r, const char *mod_name, const char *event, const char *outcome,
                    const char *reason, json_t *extra);
-int seccore_error(request_rec *r, int status, const char *code, const char *message,
-                  json_t *extra);
+int seccore_error(request_rec *r, const char *mod_name, int status, const char *code,
+                  const char *message, json_t *extra);
 
 /* seccore_body.c */
 void seccore_register_body(void);

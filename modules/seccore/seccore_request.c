@@ -154,8 +154,8 @@ void seccore_event(request_rec *r, const char *mod_name, const char *event, cons
 
 /* --- the error envelope ------------------------------------------------------ */
 
-int seccore_error(request_rec *r, int status, const char *code, const char *message,
-                  json_t *extra)
+int seccore_error(request_rec *r, const char *mod_name, int status, const char *code,
+                  const char *message, json_t *extra)
 {
     sec_envelope_t e;
     sec_format_e fmt = sec_accept_preferred(apr_table_get(r->headers_in, "Accept"));
@@ -175,6 +175,11 @@ int seccore_error(request_rec *r, int status, const char *code, const char *mess
                    fmt == SEC_FORMAT_JSON ? "application/json" : "text/html; charset=utf-8");
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     apr_table_mergen(r->err_headers_out, "Vary", "Accept");
+    /* Codes are the modules' own constants, never request data: the label
+     * set stays small. */
+    seccore_metric_add("secmods_denials_total",
+                       apr_psprintf(r->pool, "module=\"%s\",code=\"%s\"",
+                                    mod_name ? mod_name : "", code ? code : ""), 1);
     return status;
 }
 
@@ -192,6 +197,11 @@ static apr_status_t error_ctype_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
 static void seccore_insert_error_filter(request_rec *r)
 {
+    /* httpd answers a malformed request line or header (400, 414, 431)
+     * before post_read_request runs: the id is still owed to the client. */
+    if (!apr_table_get(seccore_initial_request(r)->notes, NOTE_REQID)) {
+        apr_table_setn(r->err_headers_out, reqid_header(r->server), seccore_request_id(r));
+    }
     if (apr_table_get(seccore_initial_request(r)->notes, NOTE_ERROR_CTYPE)) {
         ap_add_output_filter_handle(error_filter, NULL, r, r->connection);
     }

@@ -191,7 +191,7 @@ static int store_down(request_rec *r, const csrf_dir_t *d, const sec_csrf_input_
     metric(r, "error", "store-unavailable");
     event(r, in, NULL, NULL, 0, "store-unavailable");
     extra = json_pack("{s:s}", "reason", "store-unavailable");
-    rc = csrf_core.error(r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+    rc = csrf_core.error(r, CSRF_MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                          "The service is temporarily unavailable. Try again shortly.", extra);
     json_decref(extra);
     return rc;
@@ -329,7 +329,7 @@ int csrf_check(request_rec *r, const csrf_dir_t *d, csrf_req_t *st)
                   ap_escape_logitem(r->pool, r->method), ap_escape_logitem(r->pool, r->uri),
                   res.reason, res.check, seccore_request_id_or(r));
     extra = json_pack("{s:s}", "reason", res.reason);
-    rc = csrf_core.error(r, HTTP_FORBIDDEN, "CSRF", refusal_message(res.reason), extra);
+    rc = csrf_core.error(r, CSRF_MODULE_NAME, HTTP_FORBIDDEN, "CSRF", refusal_message(res.reason), extra);
     json_decref(extra);
     return rc;
 }

@@ -40,7 +40,7 @@ static int refuse(request_rec *r, int status, const char *code, const char *mess
 {
     metric(r, "rejected", 1);
     if (hd_core.error) {
-        return hd_core.error(r, status, code, message, NULL);
+        return hd_core.error(r, SECHEADERS_MODULE, status, code, message, NULL);
     }
     return status;
 }

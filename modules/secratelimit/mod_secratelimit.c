@@ -161,7 +161,7 @@ static int refuse(request_rec *r, const rl_dir_t *d, rl_req_t *st, const rl_zone
     if (res->verdict == RL_STORE_DOWN) {
         metric(r, zone->z.name, "store_down");
         extra = json_pack("{s:s}", "zone", zone->z.name);
-        rc = rl_core.error(r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+        rc = rl_core.error(r, MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                            "The service is temporarily unavailable. Try again shortly.", extra);
         json_decref(extra);
         return rc;
@@ -175,7 +175,7 @@ static int refuse(request_rec *r, const rl_dir_t *d, rl_req_t *st, const rl_zone
                        res->retry_after, res->retry_after == 1 ? "" : "s");
     extra = json_pack("{s:i, s:s}", "retryAfter", (json_int_t)res->retry_after, "zone",
                       zone->z.name);
-    rc = rl_core.error(r, HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED", msg, extra);
+    rc = rl_core.error(r, MODULE_NAME, HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED", msg, extra);
     json_decref(extra);
     return rc;
 }
@@ -284,7 +284,7 @@ static int check_kill_switches(request_rec *r)
             if (rl_core.event) {
                 rl_core.event(r, MODULE_NAME, "killswitch.deny", "deny", name, extra);
             }
-            rc = rl_core.error(r, HTTP_SERVICE_UNAVAILABLE, "TEMPORARILY_DISABLED",
+            rc = rl_core.error(r, MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "TEMPORARILY_DISABLED",
                                msg && *msg && strcmp(msg, "1")
                                    ? msg : "This part of the site is temporarily disabled.",
                                extra);

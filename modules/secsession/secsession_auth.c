@@ -124,7 +124,7 @@ static int unauthenticated(request_rec *r, ss_req_t *st, int as_none)
         /* The store did not answer. Never the login page: the user may well
          * have a session, and sending them to log in again would loop. */
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
-        return ss_core.error(r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+        return ss_core.error(r, SS_MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                              "Sessions cannot be checked right now. Try again shortly.", NULL);
     }
     if (login && ss_is_navigation(r) && !is_login_page(r, login)) {
@@ -142,7 +142,7 @@ static int unauthenticated(request_rec *r, ss_req_t *st, int as_none)
     if (login) {
         extra = json_pack("{s:s}", "loginUrl", login);
     }
-    rc = ss_core.error(r, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Authentication required", extra);
+    rc = ss_core.error(r, SS_MODULE_NAME, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Authentication required", extra);
     json_decref(extra);
     return rc;
 }
@@ -199,7 +199,7 @@ int ss_note_auth_failure(request_rec *r, const char *auth_type)
      * the status itself is switched when the error response is built
      * (ss_forbid_status, from insert_error_filter), before any byte is sent. */
     apr_table_setn(seccore_initial_request(r)->notes, NOTE_FORBID, "1");
-    ss_core.error(r, HTTP_FORBIDDEN, "FORBIDDEN",
+    ss_core.error(r, SS_MODULE_NAME, HTTP_FORBIDDEN, "FORBIDDEN",
                   "You are signed in, but not allowed to see this page.", NULL);
     body = ap_response_code_string(r, ap_index_of_response(HTTP_FORBIDDEN));
     if (body && body[0] == '"') {

@@ -141,7 +141,7 @@ static int is_form(request_rec *r)
 static int refuse_cross_site(request_rec *r, const char *what)
 {
     ss_event(r, apr_pstrcat(r->pool, what, ".cross-site", NULL), "deny", "cross-site", NULL);
-    return ss_core.error(r, HTTP_FORBIDDEN, "CROSS_SITE_REQUEST",
+    return ss_core.error(r, SS_MODULE_NAME, HTTP_FORBIDDEN, "CROSS_SITE_REQUEST",
                          "This form can only be sent from this site.", NULL);
 }
 
@@ -154,7 +154,7 @@ static int method_not_allowed(request_rec *r, const char *allow)
     else {
         ap_allow_methods(r, 1, "POST", NULL);
     }
-    return ss_core.error(r, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
+    return ss_core.error(r, SS_MODULE_NAME, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
                          apr_psprintf(r->pool, "Use %s.", allow), NULL);
 }
 
@@ -163,7 +163,7 @@ static int login_failed(request_rec *r, const char *reason)
     ss_event(r, "login.failure", "deny", reason, NULL);
     ss_metric(r, "secmods_session_logins_total", "method=\"form\",outcome=\"failure\"");
     apr_table_setn(r->err_headers_out, "WWW-Authenticate", SS_AUTH_TYPE);
-    return ss_core.error(r, HTTP_UNAUTHORIZED, "LOGIN_FAILED", "Invalid user name or password.",
+    return ss_core.error(r, SS_MODULE_NAME, HTTP_UNAUTHORIZED, "LOGIN_FAILED", "Invalid user name or password.",
                          NULL);
 }
 
@@ -244,7 +244,7 @@ static int login_post(request_rec *r, const ss_dir_t *d)
         return login_failed(r, "unknown-user");
     case AUTH_GENERAL_ERROR:
         ss_event(r, "login.failure", "error", "provider-error", NULL);
-        return ss_core.error(r, HTTP_SERVICE_UNAVAILABLE, "AUTH_UNAVAILABLE",
+        return ss_core.error(r, SS_MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "AUTH_UNAVAILABLE",
                              "Sign-in is not available right now. Try again shortly.", NULL);
     default:
         return login_failed(r, "bad-password");
@@ -260,7 +260,7 @@ static int login_post(request_rec *r, const ss_dir_t *d)
                       sec_store_strerror(r->pool, rv));
         ss_event(r, "login.failure", "error", "store-unavailable", NULL);
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
-        return ss_core.error(r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+        return ss_core.error(r, SS_MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                              "Sign-in is not available right now. Try again shortly.", NULL);
     }
     extra = json_pack("{s:s, s:s}", "ref", st->ref, "via", "form");

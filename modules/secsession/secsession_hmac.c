@@ -38,7 +38,7 @@ static int deny(request_rec *r, int status, const char *code, const char *messag
     if (status == HTTP_UNAUTHORIZED) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate", SS_HMAC_AUTH_TYPE);
     }
-    return ss_core.error(r, status, code, message, NULL);
+    return ss_core.error(r, SS_MODULE_NAME, status, code, message, NULL);
 }
 
 /* The body's pieces as seccore reads them ahead (valid as long as r). */
@@ -124,7 +124,7 @@ int ss_hmac_authn(request_rec *r)
     if (!c->hmac_keyring) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SECLOGNO(05030)
                       "AuthType SecHMAC on %s, but no SecHMACKeyFile for this server", r->uri);
-        return ss_core.error(r, HTTP_SERVICE_UNAVAILABLE, "HMAC_NOT_CONFIGURED",
+        return ss_core.error(r, SS_MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "HMAC_NOT_CONFIGURED",
                              "Signed requests are not configured on this server.", NULL);
     }
     sig = apr_table_get(r->headers_in, sig_h);
@@ -210,7 +210,7 @@ int ss_hmac_authn(request_rec *r)
                               sec_store_strerror(r->pool, rv));
                 ss_event(r, "hmac.deny", "error", "store-unavailable", NULL);
                 apr_table_setn(r->err_headers_out, "Retry-After", "5");
-                return ss_core.error(r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+                return ss_core.error(r, SS_MODULE_NAME, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                                      "Signed requests cannot be checked right now. Try again "
                                      "shortly.", NULL);
             }

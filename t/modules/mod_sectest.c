@@ -140,7 +140,7 @@ static int error_handler(request_rec *r)
     if (status == 429) {
         apr_table_setn(r->err_headers_out, "Retry-After", "45");
     }
-    rc = send_error(r, status, code ? code : "RATE_LIMITED",
+    rc = send_error(r, "sectest", status, code ? code : "RATE_LIMITED",
                     msg ? msg : "Rate limit exceeded. Try again in 45 seconds.", extra);
     json_decref(extra);
     return rc;
