@@ -13,7 +13,7 @@ use JSON::PP ();
 use SecTest qw(:all);
 use SecCore qw(:all);
 
-plan tests => 17;
+plan tests => 20;
 
 my $json = JSON::PP->new->utf8;
 my $file = events_file();
@@ -51,3 +51,23 @@ GET(url('trustid', '/sectest/event?user=bob'));
 $text = wait_for_log($file, $mark, qr/sectest\.probe.*\n/) // '';
 $ev = eval { $json->decode((split /\n/, $text)[0] // '') } || {};
 ok t_cmp($ev->{clientIp}, '127.0.0.0', 'truncated client address');
+
+# SecEventLog "|command": a piped logger, as for ErrorLog and CustomLog
+# (rotatelogs, logger, a shipper). The events arrive on its stdin.
+{
+    my $h = httpd_new('pipedlog');
+    my $out = "$h->{dir}/piped-events.log";
+    httpd_start($h, ours => [qw(seccore sectest)], conf => <<"EOF");
+SecStore shm
+SecEventLog "|/bin/sh -c 'exec cat >> $out'"
+<Location "/sectest/event">
+    SetHandler sectest-event
+</Location>
+EOF
+    my $r = Apache::TestRequest::GET("$h->{base}/sectest/event?user=carol");
+    ok t_cmp($r->code, 200, 'the piped-log server ran the event handler');
+    my $piped = wait_for_log($out, 0, qr/sectest\.probe.*\n/) // '';
+    my $pev = eval { $json->decode((split /\n/, $piped)[0] // '') } || {};
+    ok t_cmp($pev->{user}, 'carol', 'the event reached the piped command');
+    ok t_cmp($pev->{requestId}, $r->header('X-Request-ID'), '... with the request id');
+}

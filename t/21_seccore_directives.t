@@ -10,6 +10,7 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
 use File::Temp ();
+use File::Spec;
 use SecTest qw(:all);
 
 plan tests => 5;
@@ -18,13 +19,26 @@ my $moddir = SecTest::httpd_moddir();
 my $sec2 = "$moddir/mod_security2.so";
 ok -f $sec2 or print "# $sec2 missing: install libapache2-mod-security2\n";
 
-my ($rc, $out) = configtest(<<"EOF", modules => ['unique_id']);
+# The whole suite beside mod_security2, each module with a directive in use.
+my $libs = File::Spec->catfile(SecTest::build_dir(), '.libs');
+my ($rc, $out) = configtest(<<"EOF", modules => [qw(unique_id authn_core)]);
 LoadModule security2_module "$sec2"
+LoadModule secratelimit_module "$libs/mod_secratelimit.so"
+LoadModule secheaders_module "$libs/mod_secheaders.so"
+LoadModule secsession_module "$libs/mod_secsession.so"
+LoadModule seccsrf_module "$libs/mod_seccsrf.so"
 SecRuleEngine On
 SecStore shm size=8M
 SecEventLog logs/events.log
+SecRateLimitZone t_login rate=5/1m
+<Location "/">
+    SecHeadersProfile strict
+    SecRateLimit t_login
+    SecCSRF on
+    SecSessionOptional on
+</Location>
 EOF
-ok t_cmp($rc, 0, 'mod_security2 and mod_seccore load together');
+ok t_cmp($rc, 0, 'mod_security2 and the five secmods modules load together') or print "# $out";
 ok t_cmp($out, qr/Syntax OK/, 'Syntax OK');
 
 # httpd -L with both loaded: every directive name once.
