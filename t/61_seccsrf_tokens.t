@@ -19,7 +19,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecCsrf qw(:all);
 
-plan tests => 53;
+plan tests => 54;
 
 my $echo = url(undef, '/cgi-bin/csrf-echo.cgi');
 my $ev_mark = log_mark(events_file());
@@ -65,6 +65,8 @@ ok $token2 ne $token or print "# the token should be fresh per response\n";
 my $body = "message=hello&_csrf=x";
 $res = post($alice, $echo, 'application/x-www-form-urlencoded', $body, 'X-CSRF-Token' => $token);
 ok t_cmp($res->code, 200, 'token in the header');
+ok t_cmp($res->header('Vary') // '', qr/\bX-CSRF-Token\b.*\bCookie\b|\bCookie\b.*\bX-CSRF-Token\b/,
+         'a response the token decided varies on the token header and Cookie');
 $f = echo_fields($res->content);
 ok t_cmp($f->{sha256}, sha256_hex($body), 'body intact');
 $body = "_csrf=$token2&message=hello+world";

@@ -3,6 +3,7 @@
 # SecCSRFBodyLimit with the token first, the field beyond the limit,
 # chunked bodies (given a Content-Length when read whole), an internal
 # redirect after the body was read, and broken framing (400, not 500).
+# PHP (php-cgi) sees the same $_POST and $_FILES as without the module.
 use strict;
 use warnings FATAL => 'all';
 
@@ -11,13 +12,13 @@ use lib "$FindBin::Bin/lib";
 
 use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
-use Digest::SHA qw(sha256_hex);
+use Digest::SHA qw(sha256_hex sha1_hex);
 use HTTP::Request;
 use SecTest qw(:all);
 use SecCore qw(:all);
 use SecCsrf qw(:all);
 
-plan tests => 30;
+plan tests => 36;
 
 my $echo = url(undef, '/cgi-bin/csrf-echo.cgi');
 my $ua = browser();
@@ -117,3 +118,17 @@ ok t_cmp($f->{token}, qr/^t2\./, 'and its own');
 $res = post($echo, 'application/x-www-form-urlencoded', "message=x", Origin => self_origin());
 ok t_cmp($res->code, 200, 'same-origin: no token needed');
 ok t_cmp(echo_fields($res->content)->{sha256}, sha256_hex("message=x"), 'body intact');
+
+# PHP parses what mod_seccsrf read ahead: $_POST and $_FILES as sent.
+my $php = url(undef, '/cgi-bin/csrf-php.php');
+$res = post($php, 'application/x-www-form-urlencoded', "_csrf=$token&message=hello+PHP&n=%C3%A9");
+ok t_cmp($res->code, 200, 'PHP: an urlencoded post with its token');
+ok t_cmp($res->content, qr/^post\.message=hello PHP$/m, "PHP: \$_POST['message'] as sent");
+ok t_cmp($res->content, qr/^post\.n=\x{c3}\x{a9}$/m, "PHP: percent-encoded bytes decoded by PHP");
+my $upload = join '', map { chr(($_ * 7) % 256) } 0 .. 200_000;
+my ($mct, $mbody) = multipart(['_csrf', $token], ['title', 'a file'], ['doc', $upload, 'doc.bin']);
+$res = post($php, $mct, $mbody);
+ok t_cmp($res->code, 200, 'PHP: a multipart upload with its token');
+ok t_cmp($res->content, qr/^post\.title=a file$/m, "PHP: \$_POST['title']");
+ok t_cmp($res->content, qr/^file\.doc\.sha1=@{[sha1_hex($upload)]}$/m,
+         "PHP: \$_FILES['doc'] byte for byte");

@@ -19,7 +19,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecCsrf qw(:all);
 
-plan tests => 36;
+plan tests => 39;
 
 my $field_re = qr{<input type="hidden" name="_csrf" value="(t2\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})">};
 my $htdocs = File::Spec->catdir(Apache::Test::vars('serverroot'), 'htdocs', 'csrf');
@@ -131,6 +131,13 @@ $res = $ua->get(url(undef, '/cgi-bin/csrf-forms.cgi?pieces=1'));
 ok t_cmp("@$ids", 'c-post c-upper', 'CGI output written in 3-byte pieces');
 $cl = $res->header('Content-Length');
 ok !defined $cl || $cl == length $res->content or print "# Content-Length $cl\n";
+# a script that states its own Content-Length: the injected page is longer
+$res = $ua->get(url(undef, '/cgi-bin/csrf-forms.cgi?length=1'));
+($ids) = injected($res->content);
+ok t_cmp("@$ids", 'c-post c-upper', 'CGI with its own Content-Length: forms injected');
+$cl = $res->header('Content-Length');
+ok !defined $cl || $cl == length $res->content or print "# Content-Length $cl for ", length($res->content), "\n";
+ok t_cmp($res->content, qr{</html>\n$}, '... and the page is whole');
 
 my $mark = log_mark($err_log);
 $res = $ua->get(url(undef, '/cgi-bin/csrf-forms.cgi?gzip=1'), 'Accept-Encoding' => 'gzip');

@@ -2,7 +2,8 @@
 # nothing of tokens, on 127.0.0.1, is submitted by its page's script
 # through the injection filter and succeeds; the same kind of form on
 # "localhost" -- another site, though the same server -- posting to
-# 127.0.0.1 is refused. The events record what chromium really sent.
+# 127.0.0.1 is refused, and so is one on a second port of 127.0.0.1 (the
+# same site, another origin). The events record what chromium really sent.
 #
 # chromium runs with --dump-dom and a virtual time budget: it loads the
 # page, lets the script submit the form, and prints the DOM of the page it
@@ -23,7 +24,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecCsrf qw(:all);
 
-plan tests => 13;
+plan tests => 19;
 
 my $chromium = (grep { -x } '/usr/bin/chromium', '/usr/bin/chromium-browser')[0];
 ok $chromium or print "# chromium is not installed (scripts/lib.sh lists it in SECMODS_PACKAGES)\n";
@@ -100,3 +101,17 @@ ok t_cmp($e->{reason}, 'cross-site', 'reason cross-site');
 ok t_cmp($e->{fetchSite}, 'cross-site', 'chromium sent Sec-Fetch-Site: cross-site');
 ok t_cmp($e->{origin}, "http://localhost:$port", 'and its Origin');
 ok t_cmp($e->{check}, 'fetch-metadata', 'Fetch Metadata decided');
+
+# same site, another origin: a page on a second loopback port
+my ($sib) = url('csrfsibling', '/') =~ m{:(\d+)/$};
+$mark = log_mark(events_file());
+($st, $dom) = dump_dom("http://127.0.0.1:$sib/csrf/attack/samesite.html?port=$port", 3);
+ok t_cmp($st, 0, 'chromium ran (page on a second loopback port)');
+ok $dom !~ /method=POST/ or print "# the same-site post reached the application\n";
+@ev = ();
+wait_for(10, sub { @ev = grep { ($_->{path} // '') =~ m{/cgi-bin/csrf-echo\.cgi/sibling} } csrf_events($mark); @ev });
+ok t_cmp(scalar @ev, 1, 'one refusal, for the post from the other port');
+$e = $ev[0] || {};
+ok t_cmp($e->{fetchSite}, 'same-site', 'chromium sent Sec-Fetch-Site: same-site');
+ok t_cmp($e->{reason}, 'same-site', 'refused as same-site (the other port is not a trusted origin)');
+ok t_cmp($e->{origin}, "http://127.0.0.1:$sib", 'and its Origin');

@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # A legacy CGI printing forms. ?gzip=1: the body gzip'd, with
 # Content-Encoding: gzip (as some apps do themselves); ?pieces=1: written
-# in many small pieces with autoflush, tags split between writes.
+# in many small pieces with autoflush, tags split between writes;
+# ?length=1: with the Content-Length of the page as written.
 use strict;
 use warnings;
 
@@ -21,6 +22,10 @@ if ($q =~ /(?:^|&)gzip=1/) {
     IO::Compress::Gzip::gzip(\$page => \$gz) or die;
     binmode STDOUT;
     print "Content-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n", $gz;
+    exit 0;
+}
+if ($q =~ /(?:^|&)length=1/) {
+    print "Content-Type: text/html; charset=utf-8\r\nContent-Length: ", length($page), "\r\n\r\n", $page;
     exit 0;
 }
 print "Content-Type: text/html; charset=utf-8\r\n\r\n";
