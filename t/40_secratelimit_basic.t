@@ -14,7 +14,7 @@ use JSON::PP ();
 use SecTest qw(:all);
 use SecCore qw(:all);
 
-plan tests => 37;
+plan tests => 43;
 
 my $json = JSON::PP->new->utf8;
 my $ev = events_file();
@@ -49,8 +49,10 @@ ok t_cmp(codes('/rl/hdr', 2, 'X-Client' => "$k-b"), '200 200', 'key b has its ow
 
 # two zones at once: per address (5) and per user (2); all must pass
 ok t_cmp(codes('/rl/two', 3, 'X-User' => "u1-$$"), '200 200 429', 'the user zone refuses first');
-ok t_cmp(codes('/rl/two', 3, 'X-User' => "u2-$$"), '200 200 429', 'the address zone allows 5 in all');
-ok t_cmp(GET('/rl/two', 'X-User' => "u3-$$")->code, 429, 'then the address zone refuses every user');
+ok t_cmp(codes('/rl/two', 3, 'X-User' => "u2-$$"), '200 200 429',
+         "a refusal by the user zone costs no address budget");
+ok t_cmp(GET('/rl/two', 'X-User' => "u3-$$")->code, 200, 'so the address zone allows a fifth');
+ok t_cmp(GET('/rl/two', 'X-User' => "u4-$$")->code, 429, 'then the address zone refuses every user');
 
 # a preset zone used without a definition: auth = 5 per 15 minutes
 ok t_cmp(codes('/rl/preset', 6), '200 200 200 200 200 429', 'preset auth allows 5');
@@ -93,6 +95,20 @@ ok t_cmp($after->code, 429, 'still refused after the window: the ban holds');
 ok $after->header('Retry-After') > 10 or print "# Retry-After ", $after->header('Retry-After'), "\n";
 my @bans = grep { /ratelimit\.ban/ } split /\n/, log_since($ev, $start);
 ok t_cmp(scalar @bans, 1, 'one ban event');
+
+# secctl lists the ban and lifts it; the window has long passed, so the
+# client is admitted again at once
+my $secctl = File::Spec->catfile(build_dir(), 'secctl');
+my $shm = File::Spec->catfile(Apache::Test::vars('t_logs'), 'secmods-store.shm');
+my $list = qx{"$secctl" --shm "$shm" ban list 2>&1};
+ok t_cmp($list, qr/^zone t_ban\s+subject \S+\s+hash \S+\s+\d+ s left$/m, 'secctl ban list shows it');
+my $lift = qx{"$secctl" --shm "$shm" ban lift t_ban 127.0.0.1 2>&1};
+ok t_cmp($? >> 8, 0, 'secctl ban lift t_ban 127.0.0.1') or print "# $lift";
+ok t_cmp(GET('/rl/ban')->code, 200, 'after the lift the client is admitted');
+$list = qx{"$secctl" --shm "$shm" ban list 2>&1};
+ok $list !~ /^zone t_ban\s/m or print "# still listed: $list";
+$lift = qx{"$secctl" --shm "$shm" ban lift t_ban 127.0.0.1 2>&1};
+ok t_cmp($? >> 8, 1, 'lifting it again: exit 1, no such ban');
 
 my $m = GET('/secmods/metrics')->content;
 ok metric_value($m, 'secmods_ratelimit_requests_total{zone="t_basic",outcome="deny"}') >= 2

@@ -1,6 +1,7 @@
 # The shared store stopped mid-run: onstorefail=open keeps a per-server
 # limit in shared memory, onstorefail=closed answers 503 with the envelope;
 # the status page shows the fallback; all recover when memcached returns.
+# A count=failures zone still counts only failures while the store is away.
 use strict;
 use warnings FATAL => 'all';
 
@@ -14,7 +15,7 @@ use JSON::PP ();
 use SecTest qw(:all);
 use SecCore qw(:all);
 
-plan tests => 10;
+plan tests => 14;
 
 ok t_cmp(GET(url('rldown', '/open'))->code, 200, 'open zone works while memcached is up');
 ok t_cmp(GET(url('rldown', '/closed'))->code, 200, 'closed zone works while memcached is up');
@@ -35,6 +36,16 @@ ok t_cmp(status_doc('rldown')->{modules}{secratelimit}{fallbackActive}, JSON::PP
 my $m = GET('/secmods/metrics')->content;
 ok metric_value($m, 'secmods_ratelimit_requests_total{zone="t_open",outcome="fallback"}') >= 3
     or print "# fallback metric\n";
+
+# count=failures while the store is away: right passwords still pass, and
+# only failures close the door (the local bound is the zone's, 2/1m)
+my $good = url('rldown', '/cgi-bin/login.cgi?password=right');
+my $bad = url('rldown', '/cgi-bin/login.cgi?password=wrong');
+ok t_cmp(join(' ', map { GET($good)->code } 1 .. 5), '200 200 200 200 200',
+         'store away: successful logins never count');
+ok t_cmp(join(' ', map { GET($bad)->code } 1 .. 2), '401 401', 'store away: two failures answered');
+ok t_cmp(GET($bad)->code, 429, 'store away: the third failure is refused');
+ok t_cmp(GET($good)->code, 429, 'store away: and so is a right password now');
 
 mc_start(3);
 

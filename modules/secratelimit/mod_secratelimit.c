@@ -25,6 +25,8 @@ rl_core_t rl_core;
 /* Per request: what was decided, for headers and failure counting. */
 typedef struct {
     apr_array_header_t *failure_zones;   /* rl_applied_t of count=failures zones */
+    apr_array_header_t *counted;         /* rl_applied_t of zones that counted this
+                                          * request (locations with several zones) */
     const char *policy;                  /* RateLimit-Policy items so far */
     const rl_zone_t *tightest;           /* for RateLimit on allowed responses */
     apr_uint64_t tightest_remaining;
@@ -35,6 +37,7 @@ typedef struct {
 typedef struct {
     const rl_zone_t *zone;
     const char *kh;
+    rl_result_t res;
 } rl_applied_t;
 
 static rl_req_t *req_state(request_rec *r)
@@ -185,7 +188,7 @@ static int check_zones(request_rec *r, int after_auth)
 {
     rl_dir_t *d = ap_get_module_config(r->per_dir_config, &secratelimit_module);
     rl_req_t *st = req_state(r);
-    int i;
+    int i, j;
 
     if (d->enabled != 1 || !d->zones || d->zones->nelts == 0) {
         return DECLINED;
@@ -231,6 +234,16 @@ static int check_zones(request_rec *r, int after_auth)
             metric(r, zone->z.name, "fallback");
         }
         if (res.verdict == RL_ALLOW) {
+            if (res.counted && d->zones->nelts > 1) {
+                rl_applied_t *a;
+                if (!st->counted) {
+                    st->counted = apr_array_make(r->pool, d->zones->nelts, sizeof(rl_applied_t));
+                }
+                a = apr_array_push(st->counted);
+                a->zone = zone;
+                a->kh = kh;
+                a->res = res;
+            }
             if (rl_core.metric_add) {
                 rl_core.metric_add("secmods_ratelimit_requests_total", zone->allow_labels, 1);
             }
@@ -261,6 +274,11 @@ static int check_zones(request_rec *r, int after_auth)
                                  : zone->z.count_failures ? "failures" : "rate";
             event(r, zone, res.new_ban ? "ratelimit.ban" : "ratelimit.deny",
                   res.verdict == RL_STORE_DOWN ? "error" : "deny", reason, &res, key, is_ip);
+        }
+        /* The zones before this one counted a request that is refused. */
+        for (j = 0; st->counted && j < st->counted->nelts; j++) {
+            const rl_applied_t *a = &APR_ARRAY_IDX(st->counted, j, rl_applied_t);
+            rl_uncount(r, a->zone, a->kh, &a->res);
         }
         return refuse(r, d, st, zone, &res);
     }

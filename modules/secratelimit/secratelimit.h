@@ -77,12 +77,18 @@ typedef struct {
     int from_cache;             /* decided by the local deny cache */
     int fallback;               /* the shared store was away: local limit used */
     int new_ban;                /* this request started a ban */
+    enum { RL_COUNTED_NONE = 0, RL_COUNTED_SHARED, RL_COUNTED_LEASE, RL_COUNTED_LOCAL }
+        counted;                /* where an allowed request was counted */
+    apr_uint64_t window;        /* ... and in which window */
 } rl_result_t;
 
 /* key: the zone's key for r (masked only if a ban record is written). */
 void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char *key,
               int is_ip, int want_remaining, rl_result_t *res);
 void rl_count_failure(request_rec *r, const rl_zone_t *zone, const char *kh);
+/* Takes back the count of a request this zone allowed and another zone of
+ * the same location then refused: a refused request costs no zone budget. */
+void rl_uncount(request_rec *r, const rl_zone_t *zone, const char *kh, const rl_result_t *res);
 int rl_kill_switch_on(request_rec *r, const char *name, const char **message);
 json_t *rl_status(request_rec *r);
 

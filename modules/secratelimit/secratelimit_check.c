@@ -160,12 +160,16 @@ static void ban_start(request_rec *r, const rl_zone_t *zone, sec_store_t *shared
 
 /* --- the fallback limit while the shared store is away ------------------------ */
 
+static void decide(const sec_rl_zone_t *z, apr_uint64_t prev, apr_uint64_t cur, apr_time_t e,
+                   rl_result_t *res);
+
 static void fallback(request_rec *r, const rl_zone_t *zone, sec_store_t *local, const char *kh,
                      rl_result_t *res)
 {
     const sec_rl_zone_t *z = &zone->z;
     apr_time_t e;
     apr_uint64_t w = sec_rl_window_index(z, apr_time_now(), &e), cur = 0, prev = 0;
+    const char *cur_key = wkey(r->pool, "", kh, w);
     char *v;
     apr_size_t len;
     const char *now = apr_psprintf(r->pool, "%u", now_sec());
@@ -176,9 +180,17 @@ static void fallback(request_rec *r, const rl_zone_t *zone, sec_store_t *local, 
         res->verdict = RL_STORE_DOWN;
         return;
     }
-    /* Open: a per-server bound at the zone's own rate. */
-    if (sec_store_incr(local, r->pool, NS_FALLBACK, wkey(r->pool, "", kh, w), 1, window_ttl(z),
-                       &cur) != APR_SUCCESS) {
+    /* Open: a per-server bound at the zone's own rate. A failures zone
+     * only reads it -- rl_count_failure adds the failures -- so users who
+     * type their password right are not throttled while the store is away. */
+    if (z->count_failures) {
+        if (sec_store_get(local, r->pool, NS_FALLBACK, cur_key, &v, &len) == APR_SUCCESS) {
+            cur = parse_count(v);
+        }
+        cur++;
+    }
+    else if (sec_store_incr(local, r->pool, NS_FALLBACK, cur_key, 1, window_ttl(z), &cur) !=
+             APR_SUCCESS) {
         res->verdict = RL_ALLOW;
         return;
     }
@@ -186,14 +198,16 @@ static void fallback(request_rec *r, const rl_zone_t *zone, sec_store_t *local, 
         APR_SUCCESS) {
         prev = parse_count(v);
     }
-    res->count = (apr_uint64_t)sec_rl_estimate(prev, cur, e, z->window);
-    if (sec_rl_estimate(prev, cur, e, z->window) > (double)sec_rl_ceiling(z)) {
-        res->verdict = RL_DENY;
-        res->retry_after = sec_rl_retry_after(z, prev, cur, e);
-    }
-    else {
-        res->verdict = RL_ALLOW;
-        res->remaining = sec_rl_ceiling(z) - res->count;
+    decide(z, prev, cur, e, res);
+    if (!z->count_failures) {
+        if (res->verdict == RL_DENY) {
+            /* Refused: not counted, as with the shared store. */
+            sec_store_decr(local, r->pool, NS_FALLBACK, cur_key, 1, NULL);
+        }
+        else {
+            res->counted = RL_COUNTED_LOCAL;
+            res->window = w;
+        }
     }
 }
 
@@ -295,6 +309,8 @@ static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *
             decide(z, prev, last > granted - used ? last - (granted - used) : 0, e, res);
         }
         res->verdict = RL_ALLOW;
+        res->counted = RL_COUNTED_LEASE;
+        res->window = w;
         return APR_SUCCESS;
     }
     /* Out of tokens. A ban set by another server is noticed here, at lease
@@ -329,6 +345,8 @@ static apr_status_t leased(request_rec *r, const sec_rl_zone_t *z, sec_store_t *
         if (used <= granted) {
             decide(z, prev, cur - (granted - used), e, res);
             res->verdict = RL_ALLOW;
+            res->counted = RL_COUNTED_LEASE;
+            res->window = w;
             return APR_SUCCESS;
         }
     }
@@ -399,6 +417,10 @@ void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char 
             /* Refused (or, in report mode, would be): not counted. */
             sec_store_decr(shared, r->pool, NS_COUNT, wkey(r->pool, "", kh, w), 1, NULL);
         }
+        else {
+            res->counted = RL_COUNTED_SHARED;
+            res->window = w;
+        }
     }
     else if ((rv = leased(r, z, shared, local, kh, w, e, want_remaining, res)) != APR_SUCCESS) {
         fallback(r, zone, local, kh, res);
@@ -411,6 +433,27 @@ void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char 
         else {
             deny_remember(r, local, kh, res->retry_after, res->retry_after);
         }
+    }
+}
+
+void rl_uncount(request_rec *r, const rl_zone_t *zone, const char *kh, const rl_result_t *res)
+{
+    const sec_rl_zone_t *z = &zone->z;
+    const char *k = wkey(r->pool, "", kh, res->window);
+
+    switch (res->counted) {
+    case RL_COUNTED_SHARED:
+        sec_store_decr(rl_core.store(r->server), r->pool, NS_COUNT, k, 1, NULL);
+        break;
+    case RL_COUNTED_LEASE:
+        /* The token was spent from this server's lease: it goes back there. */
+        lease_void(r, z, rl_core.local_store(), kh, res->window);
+        break;
+    case RL_COUNTED_LOCAL:
+        sec_store_decr(rl_core.local_store(), r->pool, NS_FALLBACK, k, 1, NULL);
+        break;
+    default:
+        break;
     }
 }
 
