@@ -12,7 +12,7 @@ use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_cmp);
 use SecTest qw(:all);
 
-plan tests => 17;
+plan tests => 23;
 
 my $legacy_head = "default-src 'self'; base-uri 'self'; form-action 'self'; "
                 . "frame-ancestors 'self'; object-src 'none'";
@@ -49,6 +49,20 @@ ok t_cmp(csp('/hdr/tree/replace/'),
     ok !defined $res->header('Content-Security-Policy') && !defined $res->header('X-Frame-Options')
         or print "# headers below SecHeaders off\n";
 }
+# <Directory> parent and child, and a <Location> over them
+ok t_cmp(csp('/hdr/dirtree/'), qr/^\Q$legacy_head\E; .*img-src 'self' data: https:\/\/d1\.example;/,
+         '<Directory>: the profile plus its SecCSP');
+ok t_cmp(csp('/hdr/dirtree/child/'),
+         qr/^\Q$legacy_head\E; .*img-src 'self' data: https:\/\/d1\.example https:\/\/d2\.example;/,
+         'child <Directory>: adds to its parent\'s');
+ok t_cmp(GET('/hdr/dirtree/')->header('X-Frame-Options'), 'SAMEORIGIN', '<Directory>: legacy framing');
+ok t_cmp(GET('/hdr/dirtree/child/')->header('X-Frame-Options'), 'DENY', 'child <Directory>: its own option');
+ok t_cmp(csp('/hdr/dirtree/child/loc/'),
+         qr/img-src 'self' data: https:\/\/d1\.example https:\/\/d2\.example https:\/\/loc\.example;/,
+         '<Location> over the <Directory> tree: adds to both');
+ok t_cmp(GET('/hdr/dirtree/child/loc/')->header('X-Frame-Options'), 'DENY',
+         '... and inherits the options');
+
 # the same section reached many times resolves to the same policy (cached)
 ok t_cmp(join('|', map { csp('/hdr/tree/child/') } 1 .. 5),
          join('|', (csp('/hdr/tree/child/')) x 5), 'stable across requests');

@@ -13,8 +13,9 @@ use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_cmp);
 use HTTP::Request ();
 use MIME::Base64 qw(encode_base64);
+use SecTest qw(log_mark wait_for_log);
 
-plan tests => 66, need_cgi;
+plan tests => 69, need_cgi;
 
 my $app = 'https://app.example.com';
 sub acl {
@@ -110,6 +111,15 @@ sub options {
     ok !defined $res->header('Access-Control-Allow-Credentials') or print "# * with credentials\n";
     ok t_cmp(acl(GET('/hdr/corsany/')), '', '"*" without an Origin: nothing');
     ok t_cmp(acl(GET('/hdr/corsany/', Origin => 'null')), '', '"*" and null: nothing');
+    # "*" from one section, credentials from another: never both at once
+    my $elog = File::Spec->catfile(Apache::Test::vars('t_logs'), 'error_log');
+    my $mark = log_mark($elog);
+    $res = GET('/hdr/corsany/cred/', Origin => 'https://anyone.example');
+    ok t_cmp($res->header('Access-Control-Allow-Origin'), '*', '"*" combined with credentials below: ACAO *');
+    ok !defined $res->header('Access-Control-Allow-Credentials')
+        or print "# credentials allowed for every origin\n";
+    ok wait_for_log($elog, $mark, qr/SEC03030: SecCORSAllowOrigin \* with SecCORSAllowCredentials on/)
+        or print "# no SEC03030 in the error log\n";
 }
 # preflight before authentication
 {
