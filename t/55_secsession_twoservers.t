@@ -1,7 +1,9 @@
 # Two httpd servers sharing sessions through the memcached pair: a session
 # made on one works on the other; logging out (or revoking with secctl) on
 # one ends it on the other within the local-cache bound (SecSessionCacheTTL,
-# 2 s by default): polled, bounded.
+# 2 s by default): polled, bounded. "Log out everywhere" keeps the same bound:
+# a session first checked against a cached generation is not cached for
+# another full TTL on top of it.
 use strict;
 use warnings FATAL => 'all';
 
@@ -15,7 +17,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 14;
+plan tests => 18;
 
 # --- a second server, started and stopped by this test ------------------------------
 my $h = httpd_new('second-httpd');
@@ -88,3 +90,23 @@ my $out = qx{"$secctl" --memcached "$ENV{SECMODS_MC1},$ENV{SECMODS_MC2}" session
 ok t_cmp($? >> 8, 0, 'secctl session revoke against memcached') or print "# $out";
 ok defined ends_on($second, $cookie, 6) && defined ends_on($first, $cookie, 6)
     or print "# a revoked session survived\n";
+
+# --- log out everywhere: the same bound, counted from the generation's read -----------
+my ($ua1, $ua2) = (browser(), browser());
+form_login($ua1, 'sessmc', 'alice', 'alice-pw');
+form_login($ua2, 'sessmc', 'alice', 'alice-pw');
+my ($s1, $s2) = (cookie_of($ua1, 't_mc'), cookie_of($ua2, 't_mc'));
+my $t0 = time;
+ok t_cmp(on($second, $s1), 200, "alice's first session on the second server (its generation cached there)");
+$out = qx{"$secctl" --memcached "$ENV{SECMODS_MC1},$ENV{SECMODS_MC2}" session logout-user alice 2>&1};
+ok t_cmp($? >> 8, 0, 'secctl session logout-user alice') or print "# $out";
+# Her other session reaches the second server just before its cached
+# generation runs out (a time-driven case: the wait is the scenario).
+wait_for(3, sub { time - $t0 >= 1.9 });
+on($second, $s2);
+my $ended = wait_for(6, sub { on($second, $s2) == 401 });
+my $at = time - $t0;
+ok $ended or print "# the second session outlived logout-user on the second server\n";
+# The bound is 2 s; another full TTL on top would end it at 2.9 s or later
+# (the local store keeps whole seconds).
+ok $at <= 2.6 or printf "# ended %.2f s after the generation was read (bound: 2 s)\n", $at;

@@ -64,8 +64,10 @@ static const char *gen_key(apr_pool_t *p, const char *user)
 /* --- generations ---------------------------------------------------------------- */
 
 /* The current generation (global when user is NULL), through the local
- * cache. APR_NOTFOUND when it does not exist. */
-static apr_status_t generation(request_rec *r, const char *user, apr_uint64_t *out)
+ * cache. APR_NOTFOUND when it does not exist. *as_of: when it was read from
+ * the shared store (a cached value is that old). */
+static apr_status_t generation(request_rec *r, const char *user, apr_uint64_t *out,
+                               apr_time_t *as_of)
 {
     ss_srv_t *c = ss_srv(r->server);
     sec_store_t *local = ss_core.local_store(), *shared = ss_core.store(r->server);
@@ -85,6 +87,7 @@ static apr_status_t generation(request_rec *r, const char *user, apr_uint64_t *o
         apr_uint64_t at;
         if (sec_parse_uint(sp + 1, 0, APR_UINT64_MAX, &at) == APR_SUCCESS &&
             (apr_time_t)at <= now && now - (apr_time_t)at < ttl) {
+            *as_of = (apr_time_t)at;
             if (v[0] == '-') {
                 return APR_NOTFOUND;
             }
@@ -94,6 +97,7 @@ static apr_status_t generation(request_rec *r, const char *user, apr_uint64_t *o
             }
         }
     }
+    *as_of = now;
     rv = sec_store_get(shared, r->pool, SEC_SESSION_NS, k, &v, &len);
     if (rv == APR_SUCCESS && sec_parse_uint(v, 0, APR_UINT64_MAX, out) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SECLOGNO(05010)
@@ -276,6 +280,7 @@ static apr_status_t from_store(request_rec *r, ss_req_t *st, sec_session_record_
     char *v;
     apr_size_t len;
     apr_uint64_t seen, gen;
+    apr_time_t global_as_of, user_as_of;
     apr_status_t rv;
 
     rv = sec_store_get(shared, r->pool, SEC_SESSION_NS,
@@ -309,7 +314,7 @@ static apr_status_t from_store(request_rec *r, ss_req_t *st, sec_session_record_
     else if (rv != APR_NOTFOUND) {
         return rv;
     }
-    rv = generation(r, NULL, &gen);
+    rv = generation(r, NULL, &gen, &global_as_of);
     if (rv == APR_SUCCESS && gen != rec->global_gen) {
         rv = APR_NOTFOUND;
     }
@@ -321,7 +326,7 @@ static apr_status_t from_store(request_rec *r, ss_req_t *st, sec_session_record_
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    rv = generation(r, rec->user, &gen);
+    rv = generation(r, rec->user, &gen, &user_as_of);
     if (rv == APR_SUCCESS && gen != rec->user_gen) {
         rv = APR_NOTFOUND;
     }
@@ -329,6 +334,12 @@ static apr_status_t from_store(request_rec *r, ss_req_t *st, sec_session_record_
         st->reason = "revoked-user";
         drop_shared(r, st->ref);
         return APR_NOTFOUND;
+    }
+    if (rv == APR_SUCCESS) {
+        /* As current as the oldest thing it was checked against: a
+         * generation from the local cache is up to one cache TTL old, and
+         * the session entry cached now must not add another TTL on top. */
+        rec->validated = global_as_of < user_as_of ? global_as_of : user_as_of;
     }
     return rv;
 }
@@ -406,9 +417,6 @@ static apr_status_t validate(request_rec *r, ss_req_t *st)
                 st->reason = "store-unavailable";
                 return rv;
             }
-        }
-        else {
-            rec.validated = now;
         }
     }
     switch (sec_session_record_check(&rec, now, ss_idle(d), ss_absolute(d))) {
