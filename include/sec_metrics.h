@@ -15,7 +15,7 @@ typedef enum {
 } sec_store_errkind_e;
 
 #define SEC_METRICS_LAT_BUCKETS 12
-#define SEC_METRICS_COUNTERS 128
+#define SEC_METRICS_COUNTERS 512
 #define SEC_METRICS_NAME_MAX 64
 #define SEC_METRICS_LABELS_MAX 128
 
