@@ -84,6 +84,7 @@ apr_status_t sec_store_set(sec_store_t *st, apr_pool_t *p, const char *ns, const
                            const void *val, apr_size_t len, apr_uint32_t ttl_s);
 apr_status_t sec_store_add(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key,
                            const void *val, apr_size_t len, apr_uint32_t ttl_s);
+/* out may be NULL. */
 apr_status_t sec_store_incr(sec_store_t *st, apr_pool_t *p, const char *ns, const char *key,
                             apr_uint64_t delta, apr_uint32_t ttl_s, apr_uint64_t *out);
 /* out may be NULL. Counted as an increment in the metrics (by -delta). */

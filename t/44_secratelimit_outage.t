@@ -15,7 +15,7 @@ use JSON::PP ();
 use SecTest qw(:all);
 use SecCore qw(:all);
 
-plan tests => 14;
+plan tests => 18;
 
 ok t_cmp(GET(url('rldown', '/open'))->code, 200, 'open zone works while memcached is up');
 ok t_cmp(GET(url('rldown', '/closed'))->code, 200, 'closed zone works while memcached is up');
@@ -31,8 +31,15 @@ ok t_cmp("@open", '200 200 200 429 429', 'open: allowed up to the local bound, t
 my $closed = GET(url('rldown', '/closed'), Accept => 'application/json');
 ok t_cmp($closed->code, 503, 'closed: 503');
 ok t_cmp($closed->content, qr/"code":"STORE_UNAVAILABLE"/, 'closed: the envelope says why');
-ok t_cmp(status_doc('rldown')->{modules}{secratelimit}{fallbackActive}, JSON::PP::true,
-         'status shows the local fallback is active');
+my $st = status_doc('rldown')->{modules}{secratelimit};
+ok t_cmp($st->{fallbackActive}, JSON::PP::true, 'status shows the local fallback is active');
+my %fz = map { $_->{zone} => $_ } @{ $st->{fallbackZones} || [] };
+ok t_cmp(join(',', map { $_ // '-' } @{ $fz{t_open} || {} }{qw(onStoreFail localLimit windowSeconds allowed refused)}),
+         'open,3,60,3,2', 'status: the open zone kept a bound of 3 per minute here, admitted 3, refused 2');
+ok $fz{t_open} && $fz{t_open}{lastAgo} <= 10 or print "# lastAgo\n";
+ok t_cmp(join(',', map { $_ // '-' } @{ $fz{t_closed} || {} }{qw(onStoreFail localLimit allowed refused)}),
+         'closed,-,0,1', 'status: the closed zone admitted nothing and refused one');
+ok !exists $fz{t_basic} or print "# a zone that never fell back is listed\n";
 my $m = GET('/secmods/metrics')->content;
 ok metric_value($m, 'secmods_ratelimit_requests_total{zone="t_open",outcome="fallback"}') >= 3
     or print "# fallback metric\n";

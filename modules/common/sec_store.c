@@ -143,12 +143,13 @@ apr_status_t sec_store_incr(sec_store_t *st, apr_pool_t *p, const char *ns, cons
                             apr_uint64_t delta, apr_uint32_t ttl_s, apr_uint64_t *out)
 {
     const char *k = sec_store_key(p, ns, key);
+    apr_uint64_t ignored;
     apr_status_t rv;
 
     if (!k) {
         return SEC_STORE_EBADKEY;
     }
-    TIMED(st, SEC_OP_INCR, st->incr(st, k, delta, ttl_s, out));
+    TIMED(st, SEC_OP_INCR, st->incr(st, k, delta, ttl_s, out ? out : &ignored));
     return rv;
 }
 

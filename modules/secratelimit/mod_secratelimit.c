@@ -183,6 +183,28 @@ static int refuse(request_rec *r, const rl_dir_t *d, rl_req_t *st, const rl_zone
     return rc;
 }
 
+/* The failure-counting entry of a count=failures zone in this request: made
+ * in access_checker for zones keyed on the user, whose key fixups fill in. */
+static rl_applied_t *failure_zone(request_rec *r, rl_req_t *st, const rl_zone_t *zone)
+{
+    rl_applied_t *a;
+    int i;
+
+    if (!st->failure_zones) {
+        st->failure_zones = apr_array_make(r->pool, 2, sizeof(rl_applied_t));
+    }
+    for (i = 0; i < st->failure_zones->nelts; i++) {
+        a = &APR_ARRAY_IDX(st->failure_zones, i, rl_applied_t);
+        if (a->zone == zone) {
+            return a;
+        }
+    }
+    a = apr_array_push(st->failure_zones);
+    a->zone = zone;
+    a->kh = NULL;
+    return a;
+}
+
 /* Checks the zones of this directory that belong to this phase. */
 static int check_zones(request_rec *r, int after_auth)
 {
@@ -212,6 +234,12 @@ static int check_zones(request_rec *r, int after_auth)
             continue;
         }
         if (zone->key_needs_user != after_auth) {
+            if (!after_auth && zone->z.count_failures) {
+                /* A failed login ends before fixups: its failure is still
+                 * counted, under the user authentication named (mod_auth_basic
+                 * sets r->user before it checks the password). */
+                failure_zone(r, st, zone)->kh = NULL;
+            }
             continue;
         }
         key = zone_key(r, zone, &is_ip);
@@ -222,13 +250,7 @@ static int check_zones(request_rec *r, int after_auth)
         rl_check(r, zone, kh, key, is_ip, d->headers == RL_HEADERS_ALL, &res);
 
         if (zone->z.count_failures) {
-            rl_applied_t *a;
-            if (!st->failure_zones) {
-                st->failure_zones = apr_array_make(r->pool, 2, sizeof(rl_applied_t));
-            }
-            a = apr_array_push(st->failure_zones);
-            a->zone = zone;
-            a->kh = kh;
+            failure_zone(r, st, zone)->kh = kh;
         }
         if (res.fallback) {
             metric(r, zone->z.name, "fallback");
@@ -345,9 +367,15 @@ static int rl_log_transaction(request_rec *r)
     }
     for (i = 0; i < st->failure_zones->nelts; i++) {
         rl_applied_t *a = &APR_ARRAY_IDX(st->failure_zones, i, rl_applied_t);
-        if (sec_rl_is_failure(&a->zone->z, r->status)) {
-            rl_count_failure(r, a->zone, a->kh);
+        if (!sec_rl_is_failure(&a->zone->z, r->status)) {
+            continue;
         }
+        if (!a->kh) {
+            /* Keyed on the user, refused before fixups (a wrong password). */
+            int is_ip;
+            a->kh = sec_rl_key_hash(r->pool, a->zone->z.name, zone_key(r, a->zone, &is_ip));
+        }
+        rl_count_failure(r, a->zone, a->kh);
     }
     return DECLINED;
 }

@@ -53,6 +53,9 @@ void rl_config_reset(void);
 void rl_builtins_prepare(apr_pool_t *p);
 const char *rl_config_check_references(apr_pool_t *p, server_rec *s);
 const rl_zone_t *rl_zone_lookup(server_rec *s, const char *name);
+/* Every zone a request of server s can name: its own, then the presets it
+ * doesn't redefine. */
+void rl_zones_each(server_rec *s, void (*fn)(const rl_zone_t *zone, void *baton), void *baton);
 
 /* The optional functions of mod_seccore this module uses. */
 typedef struct {

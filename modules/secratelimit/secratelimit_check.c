@@ -163,8 +163,38 @@ static void ban_start(request_rec *r, const rl_zone_t *zone, sec_store_t *shared
 static void decide(const sec_rl_zone_t *z, apr_uint64_t prev, apr_uint64_t cur, apr_time_t e,
                    rl_result_t *res);
 
+/* What the status page shows of a zone's fallback on this server: decisions
+ * made by it (a day's worth) and when it last decided. */
+#define FALLBACK_NOTE_TTL 86400
+
+static void fallback_note(request_rec *r, sec_store_t *local, const rl_zone_t *zone,
+                          const rl_result_t *res, const char *now)
+{
+    const char *name = zone->z.name;
+
+    sec_store_incr(local, r->pool, NS_STATUS,
+                   apr_pstrcat(r->pool, res->verdict == RL_ALLOW ? "fa:" : "fd:", name, NULL),
+                   1, FALLBACK_NOTE_TTL, NULL);
+    sec_store_set(local, r->pool, NS_STATUS, apr_pstrcat(r->pool, "fl:", name, NULL), now,
+                  strlen(now), FALLBACK_NOTE_TTL);
+}
+
+static void fallback_decide(request_rec *r, const rl_zone_t *zone, sec_store_t *local,
+                            const char *kh, rl_result_t *res);
+
 static void fallback(request_rec *r, const rl_zone_t *zone, sec_store_t *local, const char *kh,
                      rl_result_t *res)
+{
+    const char *now = apr_psprintf(r->pool, "%u", now_sec());
+
+    res->fallback = 1;
+    sec_store_set(local, r->pool, NS_STATUS, "fallback-last", now, strlen(now), 3600);
+    fallback_decide(r, zone, local, kh, res);
+    fallback_note(r, local, zone, res, now);
+}
+
+static void fallback_decide(request_rec *r, const rl_zone_t *zone, sec_store_t *local,
+                            const char *kh, rl_result_t *res)
 {
     const sec_rl_zone_t *z = &zone->z;
     apr_time_t e;
@@ -172,10 +202,7 @@ static void fallback(request_rec *r, const rl_zone_t *zone, sec_store_t *local, 
     const char *cur_key = wkey(r->pool, "", kh, w);
     char *v;
     apr_size_t len;
-    const char *now = apr_psprintf(r->pool, "%u", now_sec());
 
-    res->fallback = 1;
-    sec_store_set(local, r->pool, NS_STATUS, "fallback-last", now, strlen(now), 3600);
     if (z->fail_closed) {
         res->verdict = RL_STORE_DOWN;
         return;
@@ -505,12 +532,54 @@ int rl_kill_switch_on(request_rec *r, const char *name, const char **message)
     return 1;
 }
 
+typedef struct {
+    request_rec *r;
+    sec_store_t *local;
+    apr_uint32_t now;
+    json_t *doc;
+} rl_status_t;
+
+static apr_uint64_t status_count(rl_status_t *st, const char *prefix, const char *zone)
+{
+    char *v;
+    apr_size_t len;
+
+    return sec_store_get(st->local, st->r->pool, NS_STATUS,
+                         apr_pstrcat(st->r->pool, prefix, zone, NULL), &v, &len) == APR_SUCCESS
+               ? parse_count(v) : 0;
+}
+
+/* One zone that fell back on this server: the bound it kept alone and what
+ * that bound decided. */
+static void status_zone(const rl_zone_t *zone, void *baton)
+{
+    rl_status_t *st = baton;
+    apr_uint64_t last = status_count(st, "fl:", zone->z.name);
+
+    if (!last) {
+        return;
+    }
+    json_array_append_new(
+        json_object_get(st->doc, "fallbackZones"),
+        json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I}", "zone", zone->z.name,
+                  "onStoreFail", zone->z.fail_closed ? "closed" : "open",
+                  /* requests per key and window this server admits alone */
+                  "localLimit", zone->z.fail_closed
+                                    ? json_null()
+                                    : json_integer((json_int_t)zone->z.limit + zone->z.burst),
+                  "windowSeconds", (json_int_t)zone->z.window,
+                  "allowed", (json_int_t)status_count(st, "fa:", zone->z.name),
+                  "refused", (json_int_t)status_count(st, "fd:", zone->z.name),
+                  "lastAgo", (json_int_t)(st->now >= last ? st->now - last : 0)));
+}
+
 json_t *rl_status(request_rec *r)
 {
     sec_store_t *local = rl_core.local_store ? rl_core.local_store() : NULL;
     char *v;
     apr_size_t len;
     apr_uint32_t last = 0, now = now_sec();
+    rl_status_t st;
 
     if (local && sec_store_get(local, r->pool, NS_STATUS, "fallback-last", &v, &len) ==
         APR_SUCCESS) {
@@ -518,6 +587,14 @@ json_t *rl_status(request_rec *r)
     }
     /* "active": the shared store failed a rate-limit call in the last 10 s,
      * so the local per-server limits are what is enforced right now. */
-    return json_pack("{s:b, s:i}", "fallbackActive", last && now - last <= 10,
-                     "lastFallbackAgo", last ? (json_int_t)(now - last) : (json_int_t)-1);
+    st.doc = json_pack("{s:b, s:i, s:o}", "fallbackActive", last && now - last <= 10,
+                       "lastFallbackAgo", last ? (json_int_t)(now - last) : (json_int_t)-1,
+                       "fallbackZones", json_array());
+    st.r = r;
+    st.local = local;
+    st.now = now;
+    if (local) {
+        rl_zones_each(r->server, status_zone, &st);
+    }
+    return st.doc;
 }
