@@ -14,12 +14,18 @@ use JSON::PP ();
 use SecTest qw(:all);
 use SecCore qw(:all);
 
-plan tests => 43;
+plan tests => 50;
 
 my $json = JSON::PP->new->utf8;
 my $ev = events_file();
 my $start = log_mark($ev);   # only this run's events count
 sub codes { my ($url, $n, @h) = @_; join ' ', map { GET($url, @h)->code } 1 .. $n }
+
+# A flood answered from the local refusal cache (rate=1/1d): the store's
+# refusal writes its event; the cache's refusals are summed into one event
+# per key and server every 10 seconds, checked at the end of this file.
+my $flood_t0 = time;
+ok t_cmp(codes('/rl/flood', 7), '200 429 429 429 429 429 429', 'a flood: refused after the first');
 
 # rate=3/1m per client address
 ok t_cmp(codes('/rl/basic', 3), '200 200 200', 'three requests pass');
@@ -113,3 +119,23 @@ ok t_cmp($? >> 8, 1, 'lifting it again: exit 1, no such ban');
 my $m = GET('/secmods/metrics')->content;
 ok metric_value($m, 'secmods_ratelimit_requests_total{zone="t_basic",outcome="deny"}') >= 2
     or print "# deny metric missing\n";
+# the ban's start, then two refusals the refusal cache answered: all bans
+ok t_cmp(metric_value($m, 'secmods_ratelimit_requests_total{zone="t_ban",outcome="banned"}'), 3,
+         'refusals of a banned key count as banned, cached ones too');
+ok t_cmp(metric_value($m, 'secmods_ratelimit_requests_total{zone="t_ban",outcome="deny"}'), 0,
+         '... never as deny');
+
+# The flood's events: one from the store, then (10 s on, a time-driven
+# case: the wait is the scenario) one that stands for the cached refusals.
+my @flood = map { eval { $json->decode($_) } || () } grep { /ratelimit\.deny/ && /"t_flood"/ }
+            split /\n/, log_since($ev, $start);
+ok t_cmp(scalar @flood, 1, 'the cached refusals wrote no event of their own yet');
+ok t_cmp($flood[0]{count}, 2, '... the store\'s refusal did, with its count');
+wait_for(15, sub { time - $flood_t0 >= 10.5 });
+my $fmark = log_mark($ev);
+ok t_cmp(GET('/rl/flood')->code, 429, '10 s later: still refused, from the cache');
+my ($fe) = map { eval { $json->decode($_) } || () } grep { /"t_flood"/ }
+           split /\n/, (wait_for_log($ev, $fmark, qr/"t_flood"/) // '');
+ok t_cmp(join(',', map { $_ // '-' } @{ $fe || {} }{qw(event reason fromCache refused count)}),
+         'ratelimit.deny,rate,1,6,-',
+         'one event for the six refusals the cache answered (no fresh count)');

@@ -5,7 +5,8 @@
  * Hooks: zones are checked in access_checker (before authentication and the
  * handler, so a refused request costs no backend work), zones keyed on the
  * user in fixups (after authentication, still before the handler), failures
- * are counted in log_transaction once the status is known.
+ * are counted by an output filter as the response starts, once its status is
+ * known (log_transaction counts what that filter never saw).
  */
 #include <httpd.h>
 #include <http_config.h>
@@ -13,6 +14,7 @@
 #include <http_log.h>
 #include <http_protocol.h>
 #include <http_request.h>
+#include <util_filter.h>
 #include <apr_strings.h>
 #include "secratelimit.h"
 #include "sec_cidr.h"
@@ -38,7 +40,11 @@ typedef struct {
     const rl_zone_t *zone;
     const char *kh;
     rl_result_t res;
+    int judged;               /* count=failures: the status was looked at */
 } rl_applied_t;
+
+#define FAILURES_FILTER "SECRATELIMIT_FAILURES"
+static ap_filter_rec_t *failures_filter;
 
 static rl_req_t *req_state(request_rec *r)
 {
@@ -130,8 +136,11 @@ static void set_headers(request_rec *r, const rl_dir_t *d, rl_req_t *st, const r
     }
 }
 
+/* cached: for refusals the local deny cache (or a store outage) answered,
+ * how many of this key the event stands for; 0 otherwise. */
 static void event(request_rec *r, const rl_zone_t *zone, const char *name, const char *outcome,
-                  const char *reason, const rl_result_t *res, const char *key, int is_ip)
+                  const char *reason, const rl_result_t *res, const char *key, int is_ip,
+                  apr_uint64_t cached)
 {
     json_t *extra;
     const char *subject;
@@ -149,6 +158,14 @@ static void event(request_rec *r, const rl_zone_t *zone, const char *name, const
                       "retryAfter", (json_int_t)res->retry_after);
     if (zone->z.ban && res->verdict == RL_BANNED) {
         json_object_set_new(extra, "banSeconds", json_integer(zone->z.ban));
+    }
+    if (res->from_cache) {
+        /* decided earlier: no fresh count */
+        json_object_del(extra, "count");
+        json_object_set_new(extra, "fromCache", json_true());
+    }
+    if (res->from_cache || res->verdict == RL_STORE_DOWN) {
+        json_object_set_new(extra, "refused", json_integer((json_int_t)cached));
     }
     rl_core.event(r, MODULE_NAME, name, outcome, reason, extra);
     json_decref(extra);
@@ -202,6 +219,7 @@ static rl_applied_t *failure_zone(request_rec *r, rl_req_t *st, const rl_zone_t 
     a = apr_array_push(st->failure_zones);
     a->zone = zone;
     a->kh = NULL;
+    a->judged = 0;
     return a;
 }
 
@@ -227,6 +245,7 @@ static int check_zones(request_rec *r, int after_auth)
         const char *key, *kh;
         int is_ip;
         rl_result_t res;
+        apr_uint64_t cached;
 
         if (!zone) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SECLOGNO(04004)
@@ -285,17 +304,18 @@ static int check_zones(request_rec *r, int after_auth)
                               apr_psprintf(r->pool, "%s:%" APR_UINT64_T_FMT, kh, w), "1", 1,
                               zone->z.window * 2) == APR_SUCCESS) {
                 event(r, zone, "ratelimit.report", "report",
-                      zone->z.count_failures ? "failures" : "rate", &res, key, is_ip);
+                      zone->z.count_failures ? "failures" : "rate", &res, key, is_ip, 0);
             }
             metric(r, zone->z.name, "report");
             continue;
         }
-        if (!res.from_cache) {
+        if (rl_refusal_event_due(r, kh, &res, &cached)) {
             const char *reason = res.verdict == RL_BANNED ? "ban"
                                  : res.verdict == RL_STORE_DOWN ? "store-unavailable"
                                  : zone->z.count_failures ? "failures" : "rate";
             event(r, zone, res.new_ban ? "ratelimit.ban" : "ratelimit.deny",
-                  res.verdict == RL_STORE_DOWN ? "error" : "deny", reason, &res, key, is_ip);
+                  res.verdict == RL_STORE_DOWN ? "error" : "deny", reason, &res, key, is_ip,
+                  cached);
         }
         /* The zones before this one counted a request that is refused. */
         for (j = 0; st->counted && j < st->counted->nelts; j++) {
@@ -357,17 +377,20 @@ static int rl_fixups(request_rec *r)
     return check_zones(r, 1);
 }
 
-static int rl_log_transaction(request_rec *r)
+/* Counts the failures of this request's count=failures zones, once, from
+ * the status of the response sent (resp: the last of an internal redirect
+ * chain, e.g. an ErrorDocument). */
+static void count_failures(request_rec *r, rl_req_t *st, const request_rec *resp)
 {
-    rl_req_t *st = ap_get_module_config(r->request_config, &secratelimit_module);
     int i;
 
-    if (!st || !st->failure_zones) {
-        return DECLINED;
-    }
     for (i = 0; i < st->failure_zones->nelts; i++) {
         rl_applied_t *a = &APR_ARRAY_IDX(st->failure_zones, i, rl_applied_t);
-        if (!sec_rl_is_failure(&a->zone->z, r->status)) {
+        if (a->judged) {
+            continue;
+        }
+        a->judged = 1;
+        if (!sec_rl_is_failure(&a->zone->z, resp->status)) {
             continue;
         }
         if (!a->kh) {
@@ -377,6 +400,62 @@ static int rl_log_transaction(request_rec *r)
         }
         rl_count_failure(r, a->zone, a->kh);
     }
+}
+
+static request_rec *initial_request(request_rec *r)
+{
+    while (r->prev) {
+        r = r->prev;
+    }
+    return r;
+}
+
+/* The failure is counted as the response starts, before the client can see
+ * its status: a client that waits for each answer before its next guess
+ * gets no guess beyond the limit. log_transaction counts what this filter
+ * never saw (a response that sent nothing). */
+static apr_status_t failures_filter_fn(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *orig = f->ctx;
+    rl_req_t *st = ap_get_module_config(orig->request_config, &secratelimit_module);
+
+    if (st && st->failure_zones) {
+        count_failures(orig, st, f->r);
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* For normal responses (insert_filter) and error responses
+ * (insert_error_filter: ap_send_error_response resets the chain), on the
+ * request that sends the response, which an ErrorDocument makes a new one. */
+static void rl_insert_failures_filter(request_rec *r)
+{
+    request_rec *orig;
+    rl_req_t *st;
+
+    if (r->main) {
+        return;
+    }
+    orig = initial_request(r);
+    st = ap_get_module_config(orig->request_config, &secratelimit_module);
+    if (st && st->failure_zones) {
+        ap_add_output_filter_handle(failures_filter, orig, r, r->connection);
+    }
+}
+
+static int rl_log_transaction(request_rec *r)
+{
+    rl_req_t *st = ap_get_module_config(r->request_config, &secratelimit_module);
+    const request_rec *last = r;
+
+    if (!st || !st->failure_zones) {
+        return DECLINED;
+    }
+    while (last->next) {
+        last = last->next;
+    }
+    count_failures(r, st, last);
     return DECLINED;
 }
 
@@ -432,6 +511,11 @@ static void rl_register_hooks(apr_pool_t *p)
     /* First among access checkers: refuse before any other work. */
     ap_hook_access_checker(rl_access_checker, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_fixups(rl_fixups, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_insert_filter(rl_insert_failures_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(rl_insert_failures_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    /* Anywhere before the HTTP header filter, which sends the status. */
+    failures_filter = ap_register_output_filter(FAILURES_FILTER, failures_filter_fn, NULL,
+                                                AP_FTYPE_CONTENT_SET);
     ap_hook_log_transaction(rl_log_transaction, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

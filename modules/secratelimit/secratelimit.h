@@ -92,6 +92,12 @@ void rl_count_failure(request_rec *r, const rl_zone_t *zone, const char *kh);
 /* Takes back the count of a request this zone allowed and another zone of
  * the same location then refused: a refused request costs no zone budget. */
 void rl_uncount(request_rec *r, const rl_zone_t *zone, const char *kh, const rl_result_t *res);
+/* Whether a refusal of kh gets an audit event: every one the store decided;
+ * of those the local deny cache answers (and 503s of a store outage), one
+ * per key and server every 10 s, *cached then saying how many refusals it
+ * stands for. */
+int rl_refusal_event_due(request_rec *r, const char *kh, const rl_result_t *res,
+                         apr_uint64_t *cached);
 int rl_kill_switch_on(request_rec *r, const char *name, const char **message);
 json_t *rl_status(request_rec *r);
 

@@ -44,6 +44,11 @@ APLOG_USE_MODULE(secratelimit);
 #define NS_PREV     "rlp"      /* local: <kh>:<window> cached previous count */
 #define NS_FALLBACK "rlf"      /* local: <kh>:<window> counts while the shared store is away */
 #define NS_STATUS   "rls"      /* local: status notes */
+#define NS_EVGATE   "rle"      /* local: <kh> -> a refusal event was written recently */
+#define NS_CACHED   "rlq"      /* local: <kh> -> refusals from the cache since its last event */
+/* A flood answered from the deny cache writes one event per key and server
+ * this often, with the number of refusals it stands for. */
+#define REFUSAL_EVENT_EVERY 10
 /* A server re-checks a shared ban this often, so a ban lifted with secctl
  * stops being enforced within this bound on every server. */
 #define BAN_RECHECK 10
@@ -74,20 +79,27 @@ static apr_uint32_t now_sec(void)
 
 /* --- the local deny cache ------------------------------------------------- */
 
+/* Value: the second the refusal ends, "b" after it for a ban, so refusals
+ * answered from the cache keep saying which they are. */
 static int deny_cached(request_rec *r, sec_store_t *local, const char *kh, rl_result_t *res)
 {
     char *v;
     apr_size_t len;
     apr_uint32_t until, now = now_sec();
+    int banned;
 
     if (sec_store_get(local, r->pool, NS_DENY, kh, &v, &len) != APR_SUCCESS) {
         return 0;
+    }
+    banned = len > 1 && v[len - 1] == 'b';
+    if (banned) {
+        v[len - 1] = '\0';
     }
     until = (apr_uint32_t)parse_count(v);
     if (until <= now) {
         return 0;
     }
-    res->verdict = RL_DENY;
+    res->verdict = banned ? RL_BANNED : RL_DENY;
     res->retry_after = until - now;
     res->from_cache = 1;
     return 1;
@@ -96,10 +108,37 @@ static int deny_cached(request_rec *r, sec_store_t *local, const char *kh, rl_re
 /* Refuse kh locally for secs seconds (the Retry-After clients are told),
  * re-checking the shared store after at most ttl seconds. */
 static void deny_remember(request_rec *r, sec_store_t *local, const char *kh, apr_uint32_t secs,
-                          apr_uint32_t ttl)
+                          apr_uint32_t ttl, int banned)
 {
-    const char *v = apr_psprintf(r->pool, "%u", now_sec() + secs);
+    const char *v = apr_psprintf(r->pool, "%u%s", now_sec() + secs, banned ? "b" : "");
     sec_store_set(local, r->pool, NS_DENY, kh, v, strlen(v), ttl < secs ? ttl : secs);
+}
+
+int rl_refusal_event_due(request_rec *r, const char *kh, const rl_result_t *res,
+                         apr_uint64_t *cached)
+{
+    sec_store_t *local = rl_core.local_store();
+    apr_uint64_t n = 0;
+
+    *cached = 0;
+    /* Store outages (onstorefail=closed) are refused per request without a
+     * cache, and gated the same way. */
+    if (!res->from_cache && res->verdict != RL_STORE_DOWN) {
+        sec_store_set(local, r->pool, NS_EVGATE, kh, "1", 1, REFUSAL_EVENT_EVERY);
+        return 1;
+    }
+    /* Counted on every cached refusal; what the next event reports. */
+    if (sec_store_incr(local, r->pool, NS_CACHED, kh, 1, 3600, &n) != APR_SUCCESS) {
+        return 0;
+    }
+    if (sec_store_add(local, r->pool, NS_EVGATE, kh, "1", 1, REFUSAL_EVENT_EVERY) !=
+        APR_SUCCESS) {
+        return 0;
+    }
+    /* Taken back, not reset: refusals counted meanwhile go to the next one. */
+    sec_store_decr(local, r->pool, NS_CACHED, kh, n, NULL);
+    *cached = n;
+    return 1;
 }
 
 /* --- bans ------------------------------------------------------------------- */
@@ -129,7 +168,7 @@ static int ban_check(request_rec *r, sec_store_t *shared, sec_store_t *local, co
     }
     res->verdict = RL_BANNED;
     res->retry_after = until - now;
-    deny_remember(r, local, kh, res->retry_after, BAN_RECHECK);
+    deny_remember(r, local, kh, res->retry_after, BAN_RECHECK, 1);
     return 1;
 }
 
@@ -155,7 +194,7 @@ static void ban_start(request_rec *r, const rl_zone_t *zone, sec_store_t *shared
     free(text);
     res->verdict = RL_BANNED;
     res->retry_after = zone->z.ban;
-    deny_remember(r, local, kh, zone->z.ban, BAN_RECHECK);
+    deny_remember(r, local, kh, zone->z.ban, BAN_RECHECK, 1);
 }
 
 /* --- the fallback limit while the shared store is away ------------------------ */
@@ -458,7 +497,7 @@ void rl_check(request_rec *r, const rl_zone_t *zone, const char *kh, const char 
             ban_start(r, zone, shared, local, kh, res, sec_rl_key_mask(r->pool, key, is_ip));
         }
         else {
-            deny_remember(r, local, kh, res->retry_after, res->retry_after);
+            deny_remember(r, local, kh, res->retry_after, res->retry_after, 0);
         }
     }
 }
