@@ -21,7 +21,7 @@ use SecCore qw(:all);
 use SecSession qw(browser form_login);
 use SecCsrf qw(echo_fields envelope csrf_events test_key make_token cookie_value);
 
-plan tests => 36;
+plan tests => 37;
 
 my $json = JSON::PP->new->utf8;
 my $echo = url(undef, '/together/csrf/csrf-echo.cgi');
@@ -79,9 +79,10 @@ ok t_cmp($r->code, 403, 'without a token the same POST is refused');
 
 # --- another user's session ---------------------------------------------------------
 my $bob = browser();
-form_login($bob, undef, 'bob', 'bob-pw');
+ok t_cmp(form_login($bob, undef, 'bob', 'bob-pw')->code, 303, 'bob logs in');
 my $bob_ref = ref_of($bob);
-ok $bob_ref ne $alice_ref or print "# two users, one reference\n";
+ok t_cmp($bob_ref, qr/^[A-Za-z0-9_-]{22}$/, 'he has a session of his own') && $bob_ref ne $alice_ref
+    or print "# two users, one reference\n";
 $r = post_with($bob, $t_alice);
 ok t_cmp($r->code, 403, "alice's token is refused in bob's session");
 ok t_cmp(envelope($r)->{code}, 'CSRF', '... as a CSRF refusal');
