@@ -14,7 +14,7 @@ use JSON::PP ();
 use SecTest qw(:all);
 use SecCore qw(:all);
 
-plan tests => 50;
+plan tests => 51;
 
 my $json = JSON::PP->new->utf8;
 my $ev = events_file();
@@ -108,8 +108,13 @@ my $secctl = File::Spec->catfile(build_dir(), 'secctl');
 my $shm = File::Spec->catfile(Apache::Test::vars('t_logs'), 'secmods-store.shm');
 my $list = qx{"$secctl" --shm "$shm" ban list 2>&1};
 ok t_cmp($list, qr/^zone t_ban\s+subject \S+\s+hash \S+\s+\d+ s left$/m, 'secctl ban list shows it');
-my $lift = qx{"$secctl" --shm "$shm" ban lift t_ban 127.0.0.1 2>&1};
+my $lmark = log_mark($ev);
+my $lift = qx{"$secctl" --shm "$shm" --event-log "$ev" ban lift t_ban 127.0.0.1 2>&1};
 ok t_cmp($? >> 8, 0, 'secctl ban lift t_ban 127.0.0.1') or print "# $lift";
+my ($le) = grep { ($_->{event} // '') eq 'ban.lift' } map { eval { $json->decode($_) } || () }
+           split /\n/, log_since($ev, $lmark);
+ok t_cmp(join(',', map { $_ // '-' } @{ $le || {} }{qw(module zone subject)}), 'secctl,t_ban,127.0.0.0',
+         'the lift is an audit event, the address masked as in the ban\'s');
 ok t_cmp(GET('/rl/ban')->code, 200, 'after the lift the client is admitted');
 $list = qx{"$secctl" --shm "$shm" ban list 2>&1};
 ok $list !~ /^zone t_ban\s/m or print "# still listed: $list";

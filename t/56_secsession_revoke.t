@@ -17,11 +17,14 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 27;
+plan tests => 31;
 
 my $secctl = File::Spec->catfile(build_dir(), 'secctl');
 my $shm = File::Spec->catfile(Apache::Test::vars('t_logs'), 'secmods-store.shm');
-sub secctl { my $out = qx{"$secctl" --shm "$shm" @_ 2>&1}; return ($? >> 8, $out) }
+# --event-log: with --shm, secctl reads no config to find the SecEventLog
+my $events = events_file();
+sub secctl { my $out = qx{"$secctl" --shm "$shm" --event-log "$events" @_ 2>&1}; return ($? >> 8, $out) }
+my $me = getpwuid($<);
 
 my $private = url(undef, '/sess/static/private/');
 sub alive { my $ua = shift; return $ua->get($private, JSON_ACCEPT)->code == 200 }
@@ -59,6 +62,10 @@ ok t_cmp($rc, 1, 'an unknown reference: not found');
 my $mark = log_mark(events_file());
 ($rc, $out) = secctl('session', 'revoke', $ref1);
 ok t_cmp($rc, 0, 'secctl session revoke') or print "# $out";
+my $se = secctl_event($mark, 'session.revoke') || {};
+ok t_cmp(join(',', map { $_ // '-' } @{$se}{qw(user ref outcome reason by)}),
+         "alice,$ref1,done,admin,$me", 'the revocation is an audit event when it is made, with who did it');
+ok t_cmp($se->{requestId}, qr/^[A-Za-z0-9_-]{16,}$/, '... with an id of its own');
 ok t_cmp(alive($a1), '', 'the revoked session is refused at once (same machine: the cache entry is gone too)');
 ok alive($a2) or print "# the other session of alice was hit\n";
 my $ev = events_since($mark, event => 'session.revoked', ref => $ref1);
@@ -68,8 +75,10 @@ ok t_cmp($rc, 1, 'revoking it again: not found');
 
 # --- every session of one user -------------------------------------------------------------
 my ($b1) = login_as('bob', '');
+$mark = log_mark(events_file());
 ($rc, $out) = secctl('session', 'logout-user', 'alice');
 ok t_cmp($rc, 0, 'secctl session logout-user alice') or print "# $out";
+ok t_cmp((secctl_event($mark, 'session.logout-user') || {})->{user}, 'alice', '... an audit event naming her');
 my $took = ends_within($a2, 6);
 ok defined $took or print "# alice's session did not end\n";
 ok !defined $took || $took <= 3.5 or print "# took $took s, more than the 2 s bound\n";
@@ -78,8 +87,10 @@ my ($a3) = login_as('alice', 'admin');
 ok alive($a3) or print "# alice cannot log in again\n";
 
 # --- everyone ---------------------------------------------------------------------------------
+$mark = log_mark(events_file());
 ($rc, $out) = secctl('session', 'logout-all');
 ok t_cmp($rc, 0, 'secctl session logout-all') or print "# $out";
+ok secctl_event($mark, 'session.logout-all') or print "# no session.logout-all event\n";
 ok defined ends_within($b1, 6) && defined ends_within($a3, 6) or print "# not everyone ended\n";
 my ($c1) = login_as('carol', '');
 ok alive($c1) or print "# no login after logout-all\n";

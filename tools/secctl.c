@@ -63,10 +63,12 @@ void secctl_usage(FILE *out)
           "                                   X-Timestamp/X-Signature headers for FILE\n"
           "                                   (default: stdin) for AuthType SecHMAC\n"
           "options:\n"
-          "  -f FILE            httpd config to read SecStore/SecKeyFile from\n"
+          "  -f FILE            httpd config to read SecStore/SecKeyFile/SecEventLog from\n"
           "                     (default " DEFAULT_CONF ")\n"
           "  --shm FILE         the embedded store's segment file\n"
           "  --memcached LIST   host:port[,host:port...] instead of the config\n"
+          "  --event-log FILE   where changes are logged as audit events\n"
+          "                     (default: the config's SecEventLog)\n"
           "  -h, --help         this text\n", out);
 }
 
@@ -114,6 +116,7 @@ static int parse_args(apr_pool_t *p, int argc, const char *const *argv, opts_t *
             i++;
         }
         else if (!strcmp(a, "--timestamp") && next) { o->timestamp = next; i++; }
+        else if (!strcmp(a, "--event-log") && next) { o->event_log = next; i++; }
         else if (a[0] == '-') {
             fprintf(stderr, "secctl: unknown or incomplete option %s\n", a);
             return 0;
@@ -335,6 +338,7 @@ int secctl_open_store(apr_pool_t *p, const opts_t *o, sec_store_t **st)
         }
     }
     secctl_conf_finish(p, c);
+    secctl_event_log_from_conf(c->event_log);
     if (o->memcached || (!o->shm_file && !strcasecmp(c->store_kind, "memcached"))) {
         sec_mc_config_t *mc = sec_mc_config_make(p);
         apr_array_header_t *argv = apr_array_make(p, 4, sizeof(char *));

@@ -151,6 +151,11 @@ static apr_status_t directive(apr_pool_t *p, scan_t *sc, apr_array_header_t *w, 
     else if (!strcasecmp(name, "DefaultRuntimeDir") && w->nelts == 2) {
         c->runtime_dir = root_relative(p, sc, APR_ARRAY_IDX(w, 1, char *));
     }
+    else if (!strcasecmp(name, "SecEventLog") && w->nelts == 2) {
+        const char *a = APR_ARRAY_IDX(w, 1, char *);
+        c->event_log = *a == '|' || !strcasecmp(a, "off") ? apr_pstrdup(p, a)
+                                                          : root_relative(p, sc, a);
+    }
     else if (!strcasecmp(name, "SecKeyFile") && w->nelts == 2) {
         c->keyfile = root_relative(p, sc, APR_ARRAY_IDX(w, 1, char *));
     }

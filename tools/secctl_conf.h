@@ -13,6 +13,7 @@ typedef struct {
     apr_array_header_t *store_args; /* the words after SecStore <kind>, as char* */
     const char *keyfile;         /* resolved */
     const char *shm_file;        /* resolved: file= or <runtime_dir>/secmods-store.shm */
+    const char *event_log;       /* SecEventLog: resolved path, "|command" or "off" */
 } secctl_conf_t;
 
 secctl_conf_t *secctl_conf_make(apr_pool_t *p);

@@ -44,12 +44,14 @@ static int kill_on(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, const
     /* Same machine's cache, when the store is this machine's shm. */
     sec_store_del(st, p, SEC_RL_NS_KCACHE, name);
     sec_store_index_add(st, p, SEC_RL_NS_KILLIDX, name, ttl);
+    secctl_event(p, o, "killswitch.on", NULL, "admin",
+                 json_pack("{s:s, s:i}", "switch", name, "ttlSeconds", (json_int_t)ttl));
     printf("kill switch %s is on%s; servers notice within 2 seconds.\n", name,
            ttl ? apr_psprintf(p, " for %u s", ttl) : "");
     return 0;
 }
 
-static int kill_off(apr_pool_t *p, sec_store_t *st, const char *name)
+static int kill_off(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, const char *name)
 {
     apr_status_t rv = sec_store_del(st, p, SEC_RL_NS_KILL, name);
 
@@ -63,6 +65,7 @@ static int kill_off(apr_pool_t *p, sec_store_t *st, const char *name)
     }
     /* Same machine's cache, when the store is this machine's shm. */
     sec_store_del(st, p, SEC_RL_NS_KCACHE, name);
+    secctl_event(p, o, "killswitch.off", NULL, "admin", json_pack("{s:s}", "switch", name));
     printf("kill switch %s is off; servers notice within 2 seconds.\n", name);
     return 0;
 }
@@ -133,20 +136,25 @@ static int ban_list(apr_pool_t *p, sec_store_t *st)
 static int ban_lift(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, const char *zone,
                     const char *subject)
 {
-    const char *kh = o->hash;
+    const char *kh = o->hash, *masked = NULL;
     apr_status_t rv;
+    json_t *extra;
 
     if (!kh) {
         sec_ip_t ip;
         const char *key = subject;
+        int is_ip = 0;
         if (!zone || !subject) {
             fprintf(stderr, "secctl: ban lift ZONE SUBJECT, or ban lift --hash HASH\n");
             return 2;
         }
         if (sec_ip_parse(subject, &ip) == APR_SUCCESS) {
             key = sec_rl_client_key(p, subject, o->ipv6prefix ? o->ipv6prefix : 64);
+            is_ip = 1;
         }
         kh = sec_rl_key_hash(p, zone, key);
+        /* as the module's events show it */
+        masked = sec_rl_key_mask(p, key, is_ip);
     }
     rv = sec_store_del(st, p, SEC_RL_NS_BAN, kh);
     if (rv == APR_NOTFOUND) {
@@ -158,6 +166,12 @@ static int ban_lift(apr_pool_t *p, sec_store_t *st, const secctl_opts_t *o, cons
         return 1;
     }
     sec_store_del(st, p, SEC_RL_NS_DENY, kh);
+    extra = json_pack("{s:s}", "hash", kh);
+    if (zone && !o->hash) {
+        json_object_set_new(extra, "zone", json_string(zone));
+        json_object_set_new(extra, "subject", json_string(masked));
+    }
+    secctl_event(p, o, "ban.lift", NULL, "admin", extra);
     printf("ban lifted; every server stops enforcing it within 10 seconds.\n");
     return 0;
 }
@@ -179,7 +193,7 @@ int secctl_cmd_kill(apr_pool_t *p, const secctl_opts_t *o)
         return 1;
     }
     if (!strcmp(sub, "on")) return kill_on(p, st, o, name);
-    if (!strcmp(sub, "off")) return kill_off(p, st, name);
+    if (!strcmp(sub, "off")) return kill_off(p, st, o, name);
     if (!strcmp(sub, "list")) return kill_list(p, st);
     secctl_usage(stderr);
     return 2;

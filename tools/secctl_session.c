@@ -88,7 +88,7 @@ static int show(apr_pool_t *p, sec_store_t *st, const char *ref)
     return 0;
 }
 
-static int revoke_one(apr_pool_t *p, sec_store_t *st, const char *ref)
+static int revoke_one(apr_pool_t *p, const secctl_opts_t *o, sec_store_t *st, const char *ref)
 {
     sec_session_record_t rec;
     apr_status_t rv;
@@ -108,12 +108,13 @@ static int revoke_one(apr_pool_t *p, sec_store_t *st, const char *ref)
     sec_store_del(st, p, SEC_SESSION_NS, key(p, SEC_SESSION_KEY_SEEN, ref));
     /* this machine's local cache, when the store is its shared memory */
     sec_store_del(st, p, SEC_SESSION_NS_CACHE, ref);
+    secctl_event(p, o, "session.revoke", rec.user, "admin", json_pack("{s:s}", "ref", ref));
     printf("session %s of %s revoked; servers refuse it within their SecSessionCacheTTL "
            "(2 s by default).\n", ref, rec.user);
     return 0;
 }
 
-static int bump(apr_pool_t *p, sec_store_t *st, const char *user)
+static int bump(apr_pool_t *p, const secctl_opts_t *o, sec_store_t *st, const char *user)
 {
     const char *k = user ? apr_pstrcat(p, SEC_SESSION_KEY_USERGEN, user, NULL)
                          : SEC_SESSION_KEY_GLOBALGEN;
@@ -126,6 +127,7 @@ static int bump(apr_pool_t *p, sec_store_t *st, const char *user)
         return 1;
     }
     sec_store_del(st, p, SEC_SESSION_NS_GENCACHE, k);
+    secctl_event(p, o, user ? "session.logout-user" : "session.logout-all", user, "admin", NULL);
     if (user) {
         printf("every session of %s ends; servers refuse them within their "
                "SecSessionCacheTTL (2 s by default).\n", user);
@@ -164,9 +166,9 @@ int secctl_cmd_session(apr_pool_t *p, const secctl_opts_t *o)
         return 1;
     }
     if (!strcmp(sub, "show")) return show(p, st, arg);
-    if (!strcmp(sub, "revoke")) return revoke_one(p, st, arg);
-    if (!strcmp(sub, "logout-user")) return bump(p, st, arg);
-    return bump(p, st, NULL);
+    if (!strcmp(sub, "revoke")) return revoke_one(p, o, st, arg);
+    if (!strcmp(sub, "logout-user")) return bump(p, o, st, arg);
+    return bump(p, o, st, NULL);
 }
 
 static int read_all(apr_pool_t *p, const char *path, char **data, apr_size_t *len)

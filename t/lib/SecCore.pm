@@ -10,7 +10,7 @@ use JSON::PP ();
 use Exporter 'import';
 
 our @EXPORT_OK = qw(url get_json store_op metric_value status_doc last_event_lines
-                    events_file);
+                    events_file secctl_event);
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
 my $json = JSON::PP->new->utf8;
@@ -63,6 +63,19 @@ sub metric_value {
 
 sub events_file {
     return File::Spec->catfile(Apache::Test::vars('t_logs'), 'secmods_events.log');
+}
+
+# The event secctl wrote itself, into the suite's event log since byte
+# $mark, when it made a change: read at once, no request in between.
+sub secctl_event {
+    my ($mark, $name) = @_;
+    open my $fh, '<', events_file() or return undef;
+    seek $fh, $mark, 0;
+    while (my $line = <$fh>) {
+        my $e = eval { $json->decode($line) } or next;
+        return $e if ($e->{module} // '') eq 'secctl' && ($e->{event} // '') eq $name;
+    }
+    return undef;
 }
 
 sub last_event_lines {
