@@ -15,7 +15,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 63;
+plan tests => 73;
 
 my $json = JSON::PP->new->utf8;
 my $private = url(undef, '/sess/static/private/');
@@ -154,6 +154,45 @@ my $replay = api_client()->get($private, Cookie => "t_sess=$cookie", JSON_ACCEPT
 ok t_cmp($replay->code, 401, 'the old cookie, replayed, is dead');
 $ok = events_since($mark, event => 'logout');
 ok t_cmp($ok && "$ok->{user} $ok->{via}", 'alice handler', 'logout event');
+
+# --- fixation: a cookie planted before login is replaced, never promoted -----------------
+sub current_of {
+    my ($cookie) = @_;
+    my $r = api_client()->get(url(undef, '/sess/current'), Cookie => "t_sess=$cookie");
+    return eval { $json->decode($r->content) } // {};
+}
+my $attacker = browser();
+form_login($attacker, undef, 'alice', 'alice-pw');
+my $planted = cookie_of($attacker, 't_sess');
+my $victim = api_client();
+$r = $victim->post(url(undef, '/sess/login'), [username => 'bob', password => 'bob-pw'],
+                   Cookie => "t_sess=$planted");
+ok t_cmp($r->code, 303, 'the victim logs in with the attacker\'s session cookie planted');
+my $issued = session_cookie($r);
+ok t_cmp($issued, qr/^1\.t2\./, '... and gets a cookie of his own') && $issued ne $planted
+    or print "# the planted cookie was kept\n";
+ok t_cmp(current_of($issued)->{user}, 'bob', 'the new cookie is bob\'s session');
+ok t_cmp(current_of($planted)->{status}, 'notfound',
+         'the planted session never became bob\'s: the login ended it');
+my $forged = '1.t2.' . ('A' x 43) . '.' . ('B' x 43);
+$r = $victim->post(url(undef, '/sess/login'), [username => 'bob', password => 'bob-pw'],
+                   Cookie => "t_sess=$forged");
+ok t_cmp(session_cookie($r) // '', qr/^1\.t2\./, 'a planted cookie the server never issued: a fresh one')
+    && session_cookie($r) ne $forged or print "# the forged id was adopted\n";
+
+# --- open redirects through the logout handler ----------------------------------------------
+for my $t (['//evil.example/', '//evil'], ['/\\evil.example/', '/\\evil'],
+           ['https:evil.example', 'https:evil'], ["/%0d%0aSet-Cookie:%20x=1", 'encoded CR/LF']) {
+    my $u = browser();
+    form_login($u, undef, 'bob', 'bob-pw');
+    $r = $u->post(url(undef, '/sess/logout'), [redirect => $t->[0]]);
+    ok t_cmp($r->code . ' ' . ($r->header('Location') // ''), '303 /sess/static/bye.html',
+             "logout with redirect $t->[1]: to SecSessionLogoutURL instead");
+}
+my $u = browser();
+form_login($u, undef, 'bob', 'bob-pw');
+$r = $u->post(url(undef, '/sess/logout'), [redirect => '/sess/static/public.html?x=1']);
+ok t_cmp($r->header('Location'), '/sess/static/public.html?x=1', 'a same-site target is kept');
 
 # --- a count=failures zone on the login location (mod_secratelimit) ------------------------
 # failures are 401s, so only they count: three wrong passwords, then the door closes
