@@ -15,7 +15,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 73;
+plan tests => 78;
 
 my $json = JSON::PP->new->utf8;
 my $private = url(undef, '/sess/static/private/');
@@ -155,12 +155,25 @@ ok t_cmp($replay->code, 401, 'the old cookie, replayed, is dead');
 $ok = events_since($mark, event => 'logout');
 ok t_cmp($ok && "$ok->{user} $ok->{via}", 'alice handler', 'logout event');
 
-# --- fixation: a cookie planted before login is replaced, never promoted -----------------
 sub current_of {
     my ($cookie) = @_;
     my $r = api_client()->get(url(undef, '/sess/current'), Cookie => "t_sess=$cookie");
     return eval { $json->decode($r->content) } // {};
 }
+
+# --- other authn providers: mod_authn_dbm behind an AuthnProviderAlias, after the file ---
+my $dbm = File::Spec->catfile(Apache::Test::vars('t_logs'), 'sess-users');
+my $made = qx{htdbm -cbTSDBM "$dbm" erin erin-pw 2>&1};
+ok t_cmp($? >> 8, 0, 'a DBM of users made with htdbm') or print "# $made";
+$r = form_login(browser(), undef, 'erin', 'erin-pw', path => '/sess/login-dbm');
+ok t_cmp($r->code, 303, 'a user only the DBM knows logs in through the alias');
+ok t_cmp(current_of(session_cookie($r) // '')->{user}, 'erin', '... and the session is hers');
+ok t_cmp(form_login(browser(), undef, 'alice', 'alice-pw', path => '/sess/login-dbm')->code, 303,
+         'a user of the file, the first provider, too');
+ok t_cmp(form_login(browser(), undef, 'erin', 'wrong', path => '/sess/login-dbm')->code, 401,
+         'a wrong password for the DBM user: 401');
+
+# --- fixation: a cookie planted before login is replaced, never promoted -----------------
 my $attacker = browser();
 form_login($attacker, undef, 'alice', 'alice-pw');
 my $planted = cookie_of($attacker, 't_sess');
