@@ -17,7 +17,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 18;
+plan tests => 22;
 
 # --- a second server, started and stopped by this test ------------------------------
 my $h = httpd_new('second-httpd');
@@ -61,6 +61,22 @@ ok t_cmp(on($first, $cookie), 200, 'the session works there');
 ok t_cmp(on($second, $cookie), 200, '... and on the second server');
 ok t_cmp(api_client()->get("$second/private/", Cookie => "t_mc=$cookie")->content, qr/sess private page/,
          '... which serves the page');
+
+# --- what a request with a session costs the store -------------------------------------
+# Last-seen writes are throttled (idle/8, at most a minute: here the default
+# 30 minutes gives one a minute) and validated sessions are cached locally,
+# so twenty requests in a row write nothing to memcached and read it rarely.
+sub mc_ops {
+    my $m = api_client()->get(url(undef, '/secmods/metrics'))->content;
+    return map { metric_value($m, qq{secmods_store_operations_total{store="memcached",op="$_"}}) } qw(set get);
+}
+my ($set0, $get0) = mc_ops();
+my $all = join ' ', map { on($first, $cookie) } 1 .. 20;
+my ($set1, $get1) = mc_ops();
+ok $set0 > 0 or print "# the metric shows no memcached write at all (not the store's metric?)\n";
+ok t_cmp($all, join(' ', ('200') x 20), 'twenty requests with the session');
+ok t_cmp($set1 - $set0, 0, '... no store write among them (last-seen is throttled)');
+ok $get1 - $get0 < 10 or print "# @{[$get1 - $get0]} memcached reads for 20 requests\n";
 
 # --- logout on the first ends it on the second ----------------------------------------------
 $r = $ua->post("$first/logout");
