@@ -200,6 +200,18 @@ static int refuse(request_rec *r, const rl_dir_t *d, rl_req_t *st, const rl_zone
     return rc;
 }
 
+/* Seconds until the zone's current window ends (at least 1): when the
+ * oldest part of what an allowed response counted starts to weigh less. */
+static apr_uint32_t window_left(const sec_rl_zone_t *z)
+{
+    apr_time_t elapsed;
+    apr_uint32_t done;
+
+    sec_rl_window_index(z, apr_time_now(), &elapsed);
+    done = (apr_uint32_t)apr_time_sec(elapsed);
+    return done < z->window ? z->window - done : 1;
+}
+
 /* The failure-counting entry of a count=failures zone in this request: made
  * in access_checker for zones keyed on the user, whose key fixups fill in. */
 static rl_applied_t *failure_zone(request_rec *r, rl_req_t *st, const rl_zone_t *zone)
@@ -291,7 +303,7 @@ static int check_zones(request_rec *r, int after_auth)
             if (!st->tightest || res.remaining < st->tightest_remaining) {
                 st->tightest = zone;
                 st->tightest_remaining = res.remaining;
-                st->tightest_reset = zone->z.window;
+                st->tightest_reset = window_left(&zone->z);
             }
             continue;
         }
