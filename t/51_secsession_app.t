@@ -13,8 +13,9 @@ use Apache::TestUtil qw(t_cmp);
 use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
+use JSON::PP ();
 
-plan tests => 40;
+plan tests => 46;
 
 my $errlog = File::Spec->catfile(Apache::Test::vars('t_logs'), 'error_log');
 my $private = url(undef, '/sess/static/private/');
@@ -104,6 +105,23 @@ app_login($keep, 'carol', '');
 $r = $keep->get(url(undef, '/sess/noaccept/sess-logout.cgi'));
 ok t_cmp($r->header('X-SecSession-Logout'), undef, 'a logout header elsewhere is removed');
 ok t_cmp($keep->get($private)->code, 200, '... and ends nothing');
+
+# --- SecSessionAppHeaders login=X-App-Login logout=X-App-Logout (vhost sessapphdr) -----
+sub apph_current {
+    my $c = shift;
+    my $r = api_client()->get(url('sessapphdr', '/current'), Cookie => "t_apph=$c");
+    return eval { JSON::PP->new->decode($r->content) } // {};
+}
+$r = api_client()->get(url('sessapphdr', '/app/sess-login.cgi?password=right&user=erin&header=X-App-Login'));
+my $apph = session_cookie($r, 't_apph');
+ok t_cmp($apph, qr/^1\.t2\./, 'the renamed login header logs the user in');
+ok t_cmp($r->header('X-App-Login'), undef, '... and is removed from the response');
+ok t_cmp(apph_current($apph // '')->{user}, 'erin', '... as erin');
+$r = api_client()->get(url('sessapphdr', '/app/sess-login.cgi?password=right&user=mallory'));
+ok t_cmp(session_cookie($r, 't_apph'), undef, 'the default name logs nobody in there');
+$r = api_client()->get(url('sessapphdr', '/app/sess-logout.cgi?header=X-App-Logout'), Cookie => "t_apph=$apph");
+ok t_cmp($r->header('X-App-Logout'), undef, 'the renamed logout header is removed');
+ok t_cmp(apph_current($apph)->{status}, 'notfound', '... and ends the session');
 
 # --- the default cookie -------------------------------------------------------------------
 $r = api_client()->get(url('sessdef', '/app/sess-login.cgi?password=right&user=alice'));
