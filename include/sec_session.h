@@ -111,6 +111,14 @@ int sec_session_role_valid(const char *s, apr_size_t len);
 apr_status_t sec_session_roles_parse(apr_pool_t *p, const char *s, const char **canonical,
                                      const char **err);
 
+/* A role file in AuthGroupFile's format ("role: user user ...", '#'
+ * comments): the roles whose line names user, as a canonical list ("" for
+ * none). Lines without a ':' or with a bad role name are skipped and
+ * counted in *bad_lines. */
+apr_status_t sec_session_roles_from_groups(apr_pool_t *p, const char *text, apr_size_t len,
+                                           const char *user, const char **roles,
+                                           int *bad_lines);
+
 /* 1 when the canonical list roles contains role. */
 int sec_session_roles_has(const char *roles, const char *role);
 

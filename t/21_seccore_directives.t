@@ -76,7 +76,7 @@ push @mine, qw(SecSessionCookie SecSessionCacheTTL SecSessionAppHeaders SecHMACK
                SecSessionTimeout SecSessionLoginURL SecSessionLogoutURL SecSessionOptional
                SecSessionOnStoreFail SecSessionAuthProvider SecSessionRedirectAllow
                SecSessionClearSiteData SecSessionPassCookie SecSessionAcceptLogin
-               SecSessionLoginPage SecSessionIdentityHeaders SecHMACHeaders SecHMACWindow
+               SecSessionLoginPage SecSessionRoleFile SecSessionIdentityHeaders SecHMACHeaders SecHMACWindow
                SecHMACMaxBody SecHMACAllowOrigin SecHMACOnStoreFail);
 push @mine, qw(SecCSRF SecCSRFTrustedOrigin SecCSRFToken SecCSRFTokenHeader SecCSRFTokenField
                SecCSRFBodyLimit SecCSRFNoOrigin SecCSRFInjectForms SecCSRFExempt SecCSRFCookie

@@ -15,7 +15,7 @@ use SecTest qw(:all);
 use SecCore qw(:all);
 use SecSession qw(:all);
 
-plan tests => 78;
+plan tests => 84;
 
 my $json = JSON::PP->new->utf8;
 my $private = url(undef, '/sess/static/private/');
@@ -172,6 +172,20 @@ ok t_cmp(form_login(browser(), undef, 'alice', 'alice-pw', path => '/sess/login-
          'a user of the file, the first provider, too');
 ok t_cmp(form_login(browser(), undef, 'erin', 'wrong', path => '/sess/login-dbm')->code, 401,
          'a wrong password for the DBM user: 401');
+
+# --- roles of form logins: SecSessionRoleFile (AuthGroupFile's format) -------------------
+my $ra = browser();
+$r = form_login($ra, undef, 'alice', 'alice-pw', path => '/sess/login-roles');
+ok t_cmp($r->code, 303, 'a form login where a role file applies');
+ok t_cmp(current_of(session_cookie($r) // '')->{roles}, 'admin,editor', '... carries the roles the file gives');
+ok t_cmp($ra->get(url(undef, '/sess/static/admin/'), JSON_ACCEPT)->code, 200,
+         '... which Require secsession-role admin lets in');
+my $rb = browser();
+$r = form_login($rb, undef, 'bob', 'bob-pw', path => '/sess/login-roles');
+ok t_cmp(current_of(session_cookie($r) // '')->{roles}, 'editor', "bob's are his own");
+ok t_cmp($rb->get(url(undef, '/sess/static/admin/'), JSON_ACCEPT)->code, 403, '... so admin is closed to him');
+$r = form_login(browser(), undef, 'alice', 'alice-pw');
+ok t_cmp(current_of(session_cookie($r) // '')->{roles}, '', 'without a role file: no roles');
 
 # --- fixation: a cookie planted before login is replaced, never promoted -----------------
 my $attacker = browser();

@@ -57,6 +57,7 @@ my @bad = (
     ['SecHMACMaxBody 1G',                            qr/SecHMACMaxBody 1G: expected a size up to 64M/],
     ['SecHMACHeaders signature=',                    qr/SecHMACHeaders signature=: not a header name/],
     ['SecHMACAllowOrigin evil',                      qr/SecHMACAllowOrigin evil: /],
+    ['SecSessionRoleFile /nonexistent/sess.roles',   qr/SecSessionRoleFile \/nonexistent\/sess\.roles: not a readable file/],
     ['SecHMACOnStoreFail sometimes',                 qr/SecHMACOnStoreFail sometimes: expected deny or allow/],
 );
 

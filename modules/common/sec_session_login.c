@@ -120,3 +120,61 @@ int sec_session_logout_everywhere(const char *value)
     trim(&s, &e);
     return e - s == 10 && !strncasecmp(s, "everywhere", 10);
 }
+
+/* AuthGroupFile's format: "role: user user ...", one role per line, '#'
+ * comments. The roles whose line names user, in file order, as a canonical
+ * list; lines with a bad role name are skipped and counted. */
+apr_status_t sec_session_roles_from_groups(apr_pool_t *p, const char *text, apr_size_t len,
+                                           const char *user, const char **roles,
+                                           int *bad_lines)
+{
+    const char *s = text, *end = text + len;
+    char *list = apr_pstrdup(p, "");
+    const char *canonical, *err;
+
+    *bad_lines = 0;
+    while (s < end) {
+        const char *eol = memchr(s, '\n', (apr_size_t)(end - s));
+        const char *line_end = eol ? eol : end, *colon, *role, *role_end, *w;
+
+        colon = memchr(s, ':', (apr_size_t)(line_end - s));
+        role = s;
+        while (role < line_end && is_ows(*role)) role++;
+        if (role == line_end || *role == '#' || *role == '\r') {
+            s = eol ? eol + 1 : end;
+            continue;
+        }
+        if (!colon) {
+            (*bad_lines)++;
+            s = eol ? eol + 1 : end;
+            continue;
+        }
+        role_end = colon;
+        trim(&role, &role_end);
+        if (!sec_session_role_valid(role, (apr_size_t)(role_end - role))) {
+            (*bad_lines)++;
+            s = eol ? eol + 1 : end;
+            continue;
+        }
+        for (w = colon + 1; w < line_end;) {
+            const char *we;
+            while (w < line_end && (is_ows(*w) || *w == '\r')) w++;
+            we = w;
+            while (we < line_end && !is_ows(*we) && *we != '\r') we++;
+            if (we > w && (apr_size_t)(we - w) == strlen(user) &&
+                !memcmp(w, user, (apr_size_t)(we - w))) {
+                list = apr_pstrcat(p, list, *list ? "," : "",
+                                   apr_pstrmemdup(p, role, (apr_size_t)(role_end - role)), NULL);
+                break;
+            }
+            w = we;
+        }
+        s = eol ? eol + 1 : end;
+    }
+    /* duplicates removed, as every role list is stored */
+    if (sec_session_roles_parse(p, list, &canonical, &err) != APR_SUCCESS) {
+        return APR_EINVAL;
+    }
+    *roles = canonical;
+    return APR_SUCCESS;
+}

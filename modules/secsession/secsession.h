@@ -75,6 +75,7 @@ typedef struct {
     int accept_login;                         /* -1 unset */
     apr_array_header_t *providers;            /* authn_provider_list*, NULL unset */
     const char *login_page;                   /* file contents; NULL unset */
+    const char *role_file;                    /* path; NULL unset, "" none */
     apr_array_header_t *redirect_allow;       /* sec_origin_pattern_t; NULL unset */
     const char *logout_url;                   /* NULL unset */
     int clear_site_data;                      /* -1 unset */

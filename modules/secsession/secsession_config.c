@@ -114,6 +114,7 @@ void *ss_merge_dir(apr_pool_t *p, void *basev, void *addv)
     PICK(accept_login, -1);
     PICKP(providers);
     PICKP(login_page);
+    PICKP(role_file);
     PICKP(redirect_allow);
     PICKP(logout_url);
     PICK(clear_site_data, -1);
@@ -558,6 +559,30 @@ static const char *cmd_provider(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* Read at every form login (an edit takes effect without a restart, as
+ * AuthGroupFile's does), checked here so configtest reports a wrong path. */
+static const char *cmd_role_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    ss_dir_t *d = dc;
+    const char *path;
+    apr_finfo_t fi;
+    apr_status_t rv;
+
+    if (!strcasecmp(arg, "none")) {
+        d->role_file = "";
+        return NULL;
+    }
+    if (!(path = ap_server_root_relative(cmd->pool, arg))) {
+        return apr_psprintf(cmd->pool, "SecSessionRoleFile %s: not a valid path", arg);
+    }
+    rv = apr_stat(&fi, path, APR_FINFO_TYPE, cmd->temp_pool);
+    if (rv != APR_SUCCESS || fi.filetype != APR_REG) {
+        return apr_psprintf(cmd->pool, "SecSessionRoleFile %s: not a readable file", path);
+    }
+    d->role_file = path;
+    return NULL;
+}
+
 static const char *cmd_login_page(cmd_parms *cmd, void *dc, const char *arg)
 {
     ss_dir_t *d = dc;
@@ -775,6 +800,8 @@ const command_rec secsession_cmds[] = {
     /* per directory, not in .htaccess */
     AP_INIT_FLAG("SecSessionAcceptLogin", cmd_accept_login, NULL, NO_HTACCESS,
                  "Honour the application's login/logout response headers here"),
+    AP_INIT_TAKE1("SecSessionRoleFile", cmd_role_file, NULL, OR_AUTHCFG | NO_HTACCESS,
+                  "Roles of form logins, in AuthGroupFile's format (role: user ...), or none"),
     AP_INIT_TAKE1("SecSessionLoginPage", cmd_login_page, NULL, NO_HTACCESS,
                   "HTML file the login handler serves for GET ({{redirect}} is filled in)"),
     AP_INIT_TAKE_ARGV("SecSessionIdentityHeaders", cmd_identity_headers, NULL, NO_HTACCESS,

@@ -201,6 +201,57 @@ static authn_status check_password(request_rec *r, const ss_dir_t *d, const char
     return result;
 }
 
+#define ROLE_FILE_MAX (1024 * 1024)
+
+/* The roles SecSessionRoleFile gives user; none (and an error logged) when
+ * the file can't be read: fewer rights, never more. */
+static const char *login_roles(request_rec *r, const ss_dir_t *d, const char *user)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    apr_size_t n = 0;
+    char *text = NULL;
+    const char *roles = "";
+    int bad = 0;
+
+    if (!d->role_file || !*d->role_file) {
+        return "";
+    }
+    rv = apr_file_open(&f, d->role_file, APR_FOPEN_READ, APR_OS_DEFAULT, r->pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+        if (rv == APR_SUCCESS && fi.size > ROLE_FILE_MAX) {
+            rv = APR_EGENERAL;   /* too big to be a role file */
+        }
+        if (rv == APR_SUCCESS) {
+            n = (apr_size_t)fi.size;
+            text = apr_palloc(r->pool, n + 1);
+            rv = apr_file_read_full(f, text, n, &n);
+            if (rv == APR_EOF) {
+                rv = APR_SUCCESS;
+            }
+        }
+        apr_file_close(f);
+    }
+    if (rv == APR_SUCCESS &&
+        sec_session_roles_from_groups(r->pool, text, n, user, &roles, &bad) != APR_SUCCESS) {
+        rv = APR_EINVAL;
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SECLOGNO(05053)
+                      "SecSessionRoleFile %s: cannot be read or gives more than 32 roles; "
+                      "the login carries no roles", d->role_file);
+        return "";
+    }
+    if (bad) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SECLOGNO(05054)
+                      "SecSessionRoleFile %s: %d line(s) skipped (no ':' or a bad role name)",
+                      d->role_file, bad);
+    }
+    return roles;
+}
+
 static int login_post(request_rec *r, const ss_dir_t *d)
 {
     apr_array_header_t *pairs = NULL;
@@ -253,7 +304,7 @@ static int login_post(request_rec *r, const ss_dir_t *d)
     if (ss_load(r, &st) == APR_SUCCESS) {
         ss_end(r, "relogin", 0);
     }
-    rv = ss_create(r, user, "", "form");
+    rv = ss_create(r, user, login_roles(r, d, user), "form");
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SECLOGNO(05052)
                       "secsession-login: the session could not be stored (%s)",

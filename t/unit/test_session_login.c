@@ -86,6 +86,43 @@ START_TEST(logout_value)
 }
 END_TEST
 
+static const char *roles_of(const char *file, const char *user, int *bad)
+{
+    apr_pool_t *p = unit_pool();
+    const char *roles = NULL;
+    static char out[256];
+
+    ck_assert_int_eq(sec_session_roles_from_groups(p, file, strlen(file), user, &roles, bad),
+                     APR_SUCCESS);
+    apr_cpystrn(out, roles, sizeof(out));
+    apr_pool_destroy(p);
+    return out;
+}
+
+START_TEST(role_file)
+{
+    const char *file = "# roles of the admin area\n"
+                       "admin: alice carol\n"
+                       "  editor :bob alice\r\n"
+                       "\n"
+                       "ops.oncall: alicex bob\n"
+                       "bad role: alice\n"
+                       "no colon alice\n"
+                       "admin: alice\n"
+                       "readers: alice";
+    int bad = -1;
+
+    ck_assert_str_eq(roles_of(file, "alice", &bad), "admin,editor,readers");
+    ck_assert_int_eq(bad, 2);
+    ck_assert_str_eq(roles_of(file, "bob", &bad), "editor,ops.oncall");
+    ck_assert_str_eq(roles_of(file, "carol", &bad), "admin");
+    /* whole words only: "alicex" is not alice, "ali" is nobody */
+    ck_assert_str_eq(roles_of(file, "ali", &bad), "");
+    ck_assert_str_eq(roles_of("", "alice", &bad), "");
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 Suite *session_login_suite(void)
 {
     Suite *s = suite_create("session_login");
@@ -94,6 +131,7 @@ Suite *session_login_suite(void)
     tcase_add_test(tc, accepted);
     tcase_add_test(tc, refused);
     tcase_add_test(tc, logout_value);
+    tcase_add_test(tc, role_file);
     suite_add_tcase(s, tc);
     return s;
 }
