@@ -6,7 +6,8 @@
  * character, CR or LF can reach a log line or a header) and has no ';' or
  * ',' (a merged duplicate header); the roles are
  * canonical (parsing them again gives the same text) and every role is
- * valid; a refusal always says why. */
+ * valid; a refusal always says why. The same input as a role file
+ * (sec_session_roles_from_groups) gives a canonical role list or a refusal. */
 #include <string.h>
 #include <apr_strings.h>
 #include "fz_support.h"
@@ -40,6 +41,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_ASSERT(err && *err);
     }
     (void)sec_session_logout_everywhere(s);
+    /* The same bytes as a SecSessionRoleFile (read by length, not to a
+     * NUL): whatever it says, the roles a user gets are a valid list. */
+    {
+        const char *fr = NULL, *again = NULL, *e3 = NULL;
+        int bad = 0;
+        if (sec_session_roles_from_groups(p, (const char *)data, size, "alice", &fr, &bad) ==
+            APR_SUCCESS) {
+            FZ_ASSERT(fr && bad >= 0);
+            FZ_ASSERT(sec_session_roles_parse(p, fr, &again, &e3) == APR_SUCCESS);
+            FZ_ASSERT(!strcmp(again, fr));
+        }
+    }
     free(s);
     fz_pool_clear(p);
     return 0;
