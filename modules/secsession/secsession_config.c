@@ -19,6 +19,7 @@
 #include "secsession.h"
 #include "sec_parse.h"
 #include "sec_origin.h"
+#include "sec_file.h"
 #include "sec_log.h"
 
 APLOG_USE_MODULE(secsession);
@@ -587,8 +588,6 @@ static const char *cmd_login_page(cmd_parms *cmd, void *dc, const char *arg)
 {
     ss_dir_t *d = dc;
     const char *path = ap_server_root_relative(cmd->pool, arg);
-    apr_file_t *f;
-    apr_finfo_t fi;
     apr_status_t rv;
     char *buf;
     apr_size_t n;
@@ -598,26 +597,14 @@ static const char *cmd_login_page(cmd_parms *cmd, void *dc, const char *arg)
     }
     /* Read once, at start-up: configtest reports a missing page, and no
      * request ever opens a file for it. A graceful restart re-reads it. */
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, cmd->temp_pool);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
+    rv = sec_file_read_all(cmd->pool, path, LOGIN_PAGE_MAX, &buf, &n);
+    if (rv == APR_EINVAL) {
+        return apr_psprintf(cmd->pool, "SecSessionLoginPage %s: must be a regular file of at "
+                            "most 256 KiB", path);
     }
     if (rv != APR_SUCCESS) {
         return apr_psprintf(cmd->pool, "SecSessionLoginPage %s: cannot read it (%pm)", path, &rv);
     }
-    if (fi.filetype != APR_REG || fi.size > LOGIN_PAGE_MAX) {
-        apr_file_close(f);
-        return apr_psprintf(cmd->pool, "SecSessionLoginPage %s: must be a regular file of at "
-                            "most 256 KiB", path);
-    }
-    n = (apr_size_t)fi.size;
-    buf = apr_palloc(cmd->pool, n + 1);
-    rv = apr_file_read_full(f, buf, n, &n);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS && rv != APR_EOF) {
-        return apr_psprintf(cmd->pool, "SecSessionLoginPage %s: read failed (%pm)", path, &rv);
-    }
-    buf[n] = '\0';
     d->login_page = buf;
     return NULL;
 }

@@ -22,6 +22,7 @@
 #include <apr_strings.h>
 #include "secsession.h"
 #include "sec_envelope.h"
+#include "sec_file.h"
 #include "sec_log.h"
 
 APLOG_USE_MODULE(secsession);
@@ -207,41 +208,24 @@ static authn_status check_password(request_rec *r, const ss_dir_t *d, const char
  * the file can't be read: fewer rights, never more. */
 static const char *login_roles(request_rec *r, const ss_dir_t *d, const char *user)
 {
-    apr_file_t *f;
-    apr_finfo_t fi;
     apr_status_t rv;
-    apr_size_t n = 0;
-    char *text = NULL;
+    apr_size_t n;
+    char *text;
     const char *roles = "";
     int bad = 0;
 
     if (!d->role_file || !*d->role_file) {
         return "";
     }
-    rv = apr_file_open(&f, d->role_file, APR_FOPEN_READ, APR_OS_DEFAULT, r->pool);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-        if (rv == APR_SUCCESS && fi.size > ROLE_FILE_MAX) {
-            rv = APR_EGENERAL;   /* too big to be a role file */
-        }
-        if (rv == APR_SUCCESS) {
-            n = (apr_size_t)fi.size;
-            text = apr_palloc(r->pool, n + 1);
-            rv = apr_file_read_full(f, text, n, &n);
-            if (rv == APR_EOF) {
-                rv = APR_SUCCESS;
-            }
-        }
-        apr_file_close(f);
-    }
+    rv = sec_file_read_all(r->pool, d->role_file, ROLE_FILE_MAX, &text, &n);
     if (rv == APR_SUCCESS &&
         sec_session_roles_from_groups(r->pool, text, n, user, &roles, &bad) != APR_SUCCESS) {
         rv = APR_EINVAL;
     }
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SECLOGNO(05053)
-                      "SecSessionRoleFile %s: cannot be read or gives more than 32 roles; "
-                      "the login carries no roles", d->role_file);
+                      "SecSessionRoleFile %s: cannot be read, is over 1 MiB or gives more "
+                      "than 32 roles; the login carries no roles", d->role_file);
         return "";
     }
     if (bad) {
