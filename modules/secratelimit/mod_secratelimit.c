@@ -32,7 +32,6 @@ typedef struct {
     const char *policy;                  /* RateLimit-Policy items so far */
     const rl_zone_t *tightest;           /* for RateLimit on allowed responses */
     apr_uint64_t tightest_remaining;
-    apr_uint32_t tightest_reset;
     int done_pre;                        /* access_checker ran its zones */
 } rl_req_t;
 
@@ -269,7 +268,7 @@ static int check_zones(request_rec *r, int after_auth)
                 /* A failed login ends before fixups: its failure is still
                  * counted, under the user authentication named (mod_auth_basic
                  * sets r->user before it checks the password). */
-                failure_zone(r, st, zone)->kh = NULL;
+                failure_zone(r, st, zone);
             }
             continue;
         }
@@ -303,7 +302,6 @@ static int check_zones(request_rec *r, int after_auth)
             if (!st->tightest || res.remaining < st->tightest_remaining) {
                 st->tightest = zone;
                 st->tightest_remaining = res.remaining;
-                st->tightest_reset = window_left(&zone->z);
             }
             continue;
         }
@@ -337,7 +335,8 @@ static int check_zones(request_rec *r, int after_auth)
         return refuse(r, d, st, zone, &res);
     }
     if (d->headers == RL_HEADERS_ALL && st->tightest) {
-        set_headers(r, d, st, st->tightest, st->tightest_remaining, st->tightest_reset);
+        set_headers(r, d, st, st->tightest, st->tightest_remaining,
+                    window_left(&st->tightest->z));
     }
     return DECLINED;
 }

@@ -55,7 +55,8 @@ const char *rl_config_check_references(apr_pool_t *p, server_rec *s);
 const rl_zone_t *rl_zone_lookup(server_rec *s, const char *name);
 /* Every zone a request of server s can name: its own, then the presets it
  * doesn't redefine. */
-void rl_zones_each(server_rec *s, void (*fn)(const rl_zone_t *zone, void *baton), void *baton);
+void rl_zones_each(apr_pool_t *p, server_rec *s,
+                   void (*fn)(const rl_zone_t *zone, void *baton), void *baton);
 
 /* The optional functions of mod_seccore this module uses. */
 typedef struct {

@@ -633,7 +633,7 @@ json_t *rl_status(request_rec *r)
     st.local = local;
     st.now = now;
     if (local) {
-        rl_zones_each(r->server, status_zone, &st);
+        rl_zones_each(r->pool, r->server, status_zone, &st);
     }
     return st.doc;
 }

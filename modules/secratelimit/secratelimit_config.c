@@ -91,15 +91,18 @@ void rl_builtins_prepare(apr_pool_t *p)
     }
 }
 
-void rl_zones_each(server_rec *s, void (*fn)(const rl_zone_t *zone, void *baton), void *baton)
+void rl_zones_each(apr_pool_t *p, server_rec *s,
+                   void (*fn)(const rl_zone_t *zone, void *baton), void *baton)
 {
     rl_srv_t *c = ap_get_module_config(s->module_config, &secratelimit_module);
     apr_hash_index_t *hi;
 
-    for (hi = apr_hash_first(NULL, c->zones); hi; hi = apr_hash_next(hi)) {
+    /* Iterators from p: without a pool, apr_hash_first hands every thread
+     * the hash's one built-in iterator. */
+    for (hi = apr_hash_first(p, c->zones); hi; hi = apr_hash_next(hi)) {
         fn(apr_hash_this_val(hi), baton);
     }
-    for (hi = builtin_zones ? apr_hash_first(NULL, builtin_zones) : NULL; hi;
+    for (hi = builtin_zones ? apr_hash_first(p, builtin_zones) : NULL; hi;
          hi = apr_hash_next(hi)) {
         const rl_zone_t *z = apr_hash_this_val(hi);
         if (!apr_hash_get(c->zones, z->z.name, APR_HASH_KEY_STRING)) {
