@@ -10,6 +10,7 @@
 #include <apr_lib.h>
 #include <apr_hash.h>
 #include "secctl_conf.h"
+#include "sec_file.h"
 
 #define MAX_DEPTH 16
 
@@ -183,28 +184,17 @@ static apr_status_t scan_file(apr_pool_t *p, scan_t *sc, const char *path, int d
 {
     char *text, *line, *next;
     apr_size_t len;
-    apr_file_t *f;
-    apr_finfo_t fi;
     apr_status_t rv;
 
     if (depth > MAX_DEPTH) {
         *err = apr_psprintf(p, "%s: Include nested too deeply", path);
         return APR_EINVAL;
     }
-    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, p)) != APR_SUCCESS) {
-        *err = apr_psprintf(p, "cannot open %s", path);
+    if ((rv = sec_file_read_all(p, path, APR_SIZE_MAX, &text, &len)) != APR_SUCCESS) {
+        *err = apr_psprintf(p, rv == APR_EINVAL ? "%s is not a regular file" : "cannot read %s",
+                            path);
         return rv;
     }
-    apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    len = (apr_size_t)fi.size;
-    text = apr_palloc(p, len + 1);
-    rv = apr_file_read_full(f, text, len, &len);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS && rv != APR_EOF) {
-        *err = apr_psprintf(p, "cannot read %s", path);
-        return rv;
-    }
-    text[len] = '\0';
     for (line = text; line; line = next) {
         char *nl = strchr(line, '\n'), *t;
         apr_array_header_t *w;
